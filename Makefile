@@ -1,0 +1,33 @@
+# Two commands do all the set-up: `make reports` and `make test` (both install first when needed).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install reports test sample bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name kceval --display-name "Python (kceval)"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+reports: install
+	$(BIN)/kceval batch --year 2019 --as-of 2019-06-30 --level all --out reports
+	$(BIN)/kceval batch --year 2024 --level all --out reports
+
+test: install
+	$(BIN)/python -m pytest
+
+sample: install
+	$(BIN)/kceval sample --out data/sample
+
+bench: install
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_metrics.py
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/.cache

@@ -1,0 +1,91 @@
+"""Error types and the record of one input problem.
+
+Every error kceval raises on purpose is a :class:`KcevalError` (a ``ValueError``), so callers
+can catch one type; the subclasses say whose fault it is: the data, a parameter, or a report.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+class KcevalError(ValueError):
+    """Base of every error raised on purpose by kceval."""
+
+
+class ParameterError(KcevalError):
+    """A function or command argument is not one of the allowed values."""
+
+
+class ReportError(KcevalError):
+    """A report could not be executed or rendered."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input, located as the user sees it.
+
+    ``row`` is the row number the user sees in the spreadsheet or text editor (1-based,
+    header included), or ``None`` when the problem concerns a whole column or file.
+    """
+
+    severity: Severity
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: Any
+    message: str
+    hint: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        v = d["value"]
+        d["value"] = None if v is None else str(v)
+        return d
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.sheet:
+            where += f" [{self.sheet}]"
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        text = f"{self.severity.upper()}: {where}: {self.message}"
+        if self.value is not None and str(self.value) != "":
+            text += f" (value: {str(self.value)!r})"
+        if self.hint:
+            text += f". Hint: {self.hint}"
+        return text
+
+
+class DataError(KcevalError):
+    """Input data have errors; ``problems`` lists every one of them (errors and warnings)."""
+
+    def __init__(self, problems: Iterable[Problem], summary: str | None = None):
+        self.problems = list(problems)
+        n_err = sum(p.severity == "error" for p in self.problems)
+        head = summary or f"{n_err} error(s) found in the input data"
+        lines = [head + ":"] + [f"  - {p}" for p in self.problems if p.severity == "error"][:50]
+        if n_err > 50:
+            lines.append(f"  ... and {n_err - 50} more (use `kceval validate --json` for all)")
+        super().__init__("\n".join(lines))
+
+
+def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``allowed``, else raise a ParameterError naming ``name``.
+
+    Examples
+    --------
+    >>> check_choice("source", "national", ["national", "local"])
+    'national'
+    """
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ParameterError(
+            f"`{name}` must be one of {', '.join(map(repr, allowed))}; received {value!r}"
+        )
+    return value

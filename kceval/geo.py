@@ -1,0 +1,261 @@
+"""Provinces, ARIT regions, the 2025 merger and province-name matching.
+
+The 63 provinces (GSO codes) and the three ARIT regions follow Circular 26/2014/TT-BCT Art. 3;
+the 34 units in force from 01/07/2025 (Resolution 202/2025/QH15) come from the
+``vietnam-provinces`` package. Canonical province names are the 63 pre-merger names below;
+data reported under a post-merger unit name are accepted (see :func:`match_province`) and
+:func:`rollup_2025` sums old-province data up to the new units.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+import pandas as pd
+
+from .errors import KcevalError, ParameterError
+
+REGIONS: tuple[str, ...] = ("north", "central", "south")
+REGION_LABELS = {
+    "vi": {"north": "Phía Bắc", "central": "Miền Trung – Tây Nguyên", "south": "Phía Nam"},
+    "en": {"north": "North", "central": "Central & Highlands", "south": "South"},
+}
+
+# (GSO code, canonical name, ARIT region): DOMAIN.md, Circular 26/2014/TT-BCT Art. 3.
+_PROVINCES: tuple[tuple[str, str, str], ...] = (
+    ("01", "Hà Nội", "north"), ("02", "Hà Giang", "north"), ("04", "Cao Bằng", "north"),
+    ("06", "Bắc Kạn", "north"), ("08", "Tuyên Quang", "north"), ("10", "Lào Cai", "north"),
+    ("11", "Điện Biên", "north"), ("12", "Lai Châu", "north"), ("14", "Sơn La", "north"),
+    ("15", "Yên Bái", "north"), ("17", "Hòa Bình", "north"), ("19", "Thái Nguyên", "north"),
+    ("20", "Lạng Sơn", "north"), ("22", "Quảng Ninh", "north"), ("24", "Bắc Giang", "north"),
+    ("25", "Phú Thọ", "north"), ("26", "Vĩnh Phúc", "north"), ("27", "Bắc Ninh", "north"),
+    ("30", "Hải Dương", "north"), ("31", "Hải Phòng", "north"), ("33", "Hưng Yên", "north"),
+    ("34", "Thái Bình", "north"), ("35", "Hà Nam", "north"), ("36", "Nam Định", "north"),
+    ("37", "Ninh Bình", "north"), ("38", "Thanh Hóa", "north"), ("40", "Nghệ An", "north"),
+    ("42", "Hà Tĩnh", "north"),
+    ("44", "Quảng Bình", "central"), ("45", "Quảng Trị", "central"),
+    ("46", "Thừa Thiên Huế", "central"), ("48", "Đà Nẵng", "central"),
+    ("49", "Quảng Nam", "central"), ("51", "Quảng Ngãi", "central"), ("52", "Bình Định", "central"),
+    ("54", "Phú Yên", "central"), ("56", "Khánh Hòa", "central"), ("58", "Ninh Thuận", "central"),
+    ("62", "Kon Tum", "central"), ("64", "Gia Lai", "central"), ("66", "Đắk Lắk", "central"),
+    ("67", "Đắk Nông", "central"), ("68", "Lâm Đồng", "central"),
+    ("60", "Bình Thuận", "south"), ("70", "Bình Phước", "south"), ("72", "Tây Ninh", "south"),
+    ("74", "Bình Dương", "south"), ("75", "Đồng Nai", "south"),
+    ("77", "Bà Rịa – Vũng Tàu", "south"), ("79", "TP. Hồ Chí Minh", "south"),
+    ("80", "Long An", "south"), ("82", "Tiền Giang", "south"), ("83", "Bến Tre", "south"),
+    ("84", "Trà Vinh", "south"), ("86", "Vĩnh Long", "south"), ("87", "Đồng Tháp", "south"),
+    ("89", "An Giang", "south"), ("91", "Kiên Giang", "south"), ("92", "Cần Thơ", "south"),
+    ("93", "Hậu Giang", "south"), ("94", "Sóc Trăng", "south"), ("95", "Bạc Liêu", "south"),
+    ("96", "Cà Mau", "south"),
+)
+
+# Old province -> GSO code of the post-merger unit (Resolution 202/2025/QH15; DOMAIN.md).
+_MERGER: dict[str, str] = {
+    "Hà Nội": "01", "Thừa Thiên Huế": "46", "Cao Bằng": "04", "Lạng Sơn": "20",
+    "Lai Châu": "12", "Điện Biên": "11", "Sơn La": "14", "Quảng Ninh": "22",
+    "Thanh Hóa": "38", "Nghệ An": "40", "Hà Tĩnh": "42",
+    "Tuyên Quang": "08", "Hà Giang": "08", "Lào Cai": "15", "Yên Bái": "15",
+    "Thái Nguyên": "19", "Bắc Kạn": "19", "Phú Thọ": "25", "Vĩnh Phúc": "25", "Hòa Bình": "25",
+    "Bắc Ninh": "24", "Bắc Giang": "24", "Hưng Yên": "33", "Thái Bình": "33",
+    "Hải Phòng": "31", "Hải Dương": "31", "Ninh Bình": "37", "Hà Nam": "37", "Nam Định": "37",
+    "Quảng Trị": "44", "Quảng Bình": "44", "Đà Nẵng": "48", "Quảng Nam": "48",
+    "Quảng Ngãi": "51", "Kon Tum": "51", "Gia Lai": "52", "Bình Định": "52",
+    "Đắk Lắk": "66", "Phú Yên": "66", "Khánh Hòa": "56", "Ninh Thuận": "56",
+    "Lâm Đồng": "68", "Đắk Nông": "68", "Bình Thuận": "68",
+    "TP. Hồ Chí Minh": "79", "Bình Dương": "79", "Bà Rịa – Vũng Tàu": "79",
+    "Đồng Nai": "75", "Bình Phước": "75", "Tây Ninh": "80", "Long An": "80",
+    "Cần Thơ": "92", "Sóc Trăng": "92", "Hậu Giang": "92",
+    "Vĩnh Long": "86", "Bến Tre": "86", "Trà Vinh": "86",
+    "Đồng Tháp": "82", "Tiền Giang": "82", "Cà Mau": "96", "Bạc Liêu": "96",
+    "An Giang": "91", "Kiên Giang": "91",
+}
+
+# Common abbreviations and spellings, keyed by the normalised form (see `name_key`).
+_ALIASES: dict[str, str] = {
+    "hcm": "TP. Hồ Chí Minh", "tphcm": "TP. Hồ Chí Minh", "hcmc": "TP. Hồ Chí Minh",
+    "saigon": "TP. Hồ Chí Minh", "sg": "TP. Hồ Chí Minh",
+    "brvt": "Bà Rịa – Vũng Tàu", "vungtau": "Bà Rịa – Vũng Tàu",
+    "hue": "Thừa Thiên Huế", "tthue": "Thừa Thiên Huế", "tth": "Thừa Thiên Huế",
+    "hn": "Hà Nội", "hanoi": "Hà Nội", "hp": "Hải Phòng", "dn": None,  # ambiguous: Đà Nẵng / Đồng Nai
+    "baccan": "Bắc Kạn", "daclac": "Đắk Lắk", "daklak": "Đắk Lắk", "kontum": "Kon Tum",
+    "hoabinh": "Hòa Bình", "thanhhoa": "Thanh Hóa", "khanhhoa": "Khánh Hòa",
+}
+_ALIASES = {k: v for k, v in _ALIASES.items() if v is not None}
+
+_PREFIXES = (("thanh", "pho"), ("tp",), ("tinh",), ("t",))
+_SUFFIXES = (("city",), ("province",), ("tinh",))
+
+
+def name_key(name: str) -> str:
+    """Normalise a place name for matching: no diacritics, case, prefixes, spaces or hyphens.
+
+    Examples
+    --------
+    >>> name_key("Thành phố Hồ Chí Minh"), name_key("Bà Rịa - Vũng Tàu")
+    ('hochiminh', 'bariavungtau')
+    """
+    s = unicodedata.normalize("NFD", str(name)).replace("đ", "d").replace("Đ", "D")
+    s = s.replace("\u0111", "d").replace("\u0110", "D")
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    tokens = [t for t in re.split(r"[^a-z0-9]+", s) if t]
+    for pre in _PREFIXES:
+        if len(tokens) > len(pre) and tuple(tokens[: len(pre)]) == pre:
+            tokens = tokens[len(pre):]
+            break
+    for suf in _SUFFIXES:
+        if len(tokens) > len(suf) and tuple(tokens[-len(suf):]) == suf:
+            tokens = tokens[: -len(suf)]
+            break
+    return "".join(tokens)
+
+
+def provinces() -> pd.DataFrame:
+    """The 63 pre-merger provinces: ``code``, ``province``, ``region``, ``unit_2025``, ``unit_2025_code``.
+
+    Examples
+    --------
+    >>> provinces().groupby("region").size().to_dict()
+    {'central': 15, 'north': 28, 'south': 20}
+    """
+    units = units_2025().set_index("code")["unit"]
+    df = pd.DataFrame(list(_PROVINCES), columns=["code", "province", "region"])
+    df["unit_2025_code"] = df["province"].map(_MERGER)
+    df["unit_2025"] = df["unit_2025_code"].map(units)
+    return df.sort_values("code", ignore_index=True)
+
+
+@lru_cache(maxsize=1)
+def _units() -> tuple[tuple[str, str], ...]:
+    from vietnam_provinces import Province
+
+    out = []
+    for p in Province.iter_all():
+        name = p.name
+        if name == "Thành phố Hồ Chí Minh":
+            name = "TP. Hồ Chí Minh"
+        elif name.startswith("Thành phố "):
+            name = name[len("Thành phố "):]
+        out.append((f"{int(p.code):02d}", name))
+    return tuple(sorted(out))
+
+
+def units_2025() -> pd.DataFrame:
+    """The 34 units in force from 01/07/2025 (``code``, ``unit``), from ``vietnam-provinces``."""
+    return pd.DataFrame(list(_units()), columns=["code", "unit"])
+
+
+PROVINCE_NAMES: tuple[str, ...] = tuple(p[1] for p in _PROVINCES)
+_REGION_OF = {p[1]: p[2] for p in _PROVINCES}
+_CODE_OF = {p[1]: p[0] for p in _PROVINCES}
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, str]:
+    idx = {name_key(n): n for n in PROVINCE_NAMES}
+    idx.update(_ALIASES)
+    for code, unit in _units():
+        # a post-merger unit name resolves to the old province that gave it its name
+        idx.setdefault(name_key(unit), next(p for p, c in _MERGER.items() if c == code and name_key(p) in (name_key(unit), "thuathienhue")))
+    return idx
+
+
+def suggest(name: str, n: int = 3) -> list[str]:
+    """Up to ``n`` canonical province names close to ``name`` (for "did you mean")."""
+    idx = _index()
+    keys = difflib.get_close_matches(name_key(name), list(idx), n=n * 2, cutoff=0.6)
+    out: list[str] = []
+    for k in keys:
+        if idx[k] not in out:
+            out.append(idx[k])
+    return out[:n]
+
+
+class UnknownProvinceError(KcevalError):
+    """A province name matched none of the 63 provinces or 34 new units."""
+
+    def __init__(self, name: object, suggestions: list[str]):
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"did you mean {', '.join(map(repr, suggestions))}?" if suggestions else "no close match; see kceval.geo.PROVINCE_NAMES"
+        super().__init__(f"unknown province {name!r}: {hint}")
+
+
+def match_province(name: str) -> str:
+    """Canonical name of a province written in any common spelling.
+
+    Accepts diacritics or none, any case, prefixes ("TP.", "Tỉnh", "Thành phố"), hyphen and
+    spacing variants, abbreviations ("HCM", "BR-VT", "Huế") and post-2025 unit names (which
+    resolve to the old province of the same name). Never guesses: an unknown name raises
+    :class:`UnknownProvinceError` with up to three suggestions.
+
+    Examples
+    --------
+    >>> match_province("tp hcm"), match_province("Ba Ria-Vung Tau"), match_province("Huế")
+    ('TP. Hồ Chí Minh', 'Bà Rịa – Vũng Tàu', 'Thừa Thiên Huế')
+    """
+    if name is None or (isinstance(name, float) and name != name):
+        raise UnknownProvinceError(name, [])
+    hit = _index().get(name_key(name))
+    if hit is None:
+        raise UnknownProvinceError(name, suggest(str(name)))
+    return hit
+
+
+def region_of(province: str) -> str:
+    """ARIT region (``north``, ``central`` or ``south``) of a province in any spelling."""
+    return _REGION_OF[match_province(province)]
+
+
+def code_of(province: str) -> str:
+    """GSO code of a province in any spelling."""
+    return _CODE_OF[match_province(province)]
+
+
+def provinces_in(region: str) -> list[str]:
+    """Canonical names of the provinces of an ARIT region."""
+    if region not in REGIONS:
+        raise ParameterError(f"`region` must be one of {', '.join(map(repr, REGIONS))}; received {region!r}")
+    return [p[1] for p in _PROVINCES if p[2] == region]
+
+
+def check_region(region: str) -> str:
+    """Return ``region`` if valid, else raise a ParameterError naming the allowed values."""
+    provinces_in(region)
+    return region
+
+
+def unit_2025_of(province: str) -> str:
+    """Name of the post-merger unit (from 01/07/2025) that a province became part of."""
+    code = _MERGER[match_province(province)]
+    return dict(_units())[code]
+
+
+def rollup_2025(df: pd.DataFrame, *, province_col: str = "province", sum_cols: list[str] | None = None,
+                by: list[str] | None = None) -> pd.DataFrame:
+    """Sum old-province figures up to the 34 post-merger units.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Tidy frame with a province column (any spelling) and numeric columns.
+    sum_cols : list of str, optional
+        Columns to sum; default every numeric column.
+    by : list of str, optional
+        Further grouping columns kept beside ``unit_2025`` (e.g. ``["year"]``).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"province": ["Đồng Nai", "Bình Phước"], "v": [1, 2]})
+    >>> rollup_2025(f).to_dict("records")
+    [{'unit_2025': 'Đồng Nai', 'v': 3}]
+    """
+    if province_col not in df.columns:
+        raise ParameterError(f"`province_col` must be a column of `df`; received {province_col!r}, columns are {list(df.columns)}")
+    by = list(by or [])
+    if sum_cols is None:
+        sum_cols = [c for c in df.select_dtypes("number").columns if c not in by]
+    units = df[province_col].map(lambda n: unit_2025_of(n))
+    out = df.assign(unit_2025=units).groupby(["unit_2025", *by], sort=True)[sum_cols].sum()
+    return out.reset_index()
