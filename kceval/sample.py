@@ -16,56 +16,149 @@ import pandas as pd
 from . import geo
 from .errors import ParameterError
 from .schema import ACTIVITIES, SOURCES, STATUSES, TABLES, coerce_table
+from .synth import (_CODES, _ITEMS, _MIX, _NAMES, _NS, _PROVS, _TITLE, _TITLES, ESCAPE_TITLE, SNAPSHOT, _days, _ids,
+                    _int_na, _one_year, _rng, _split, _traits)
 
-_NS = "datetime64[ns]"
-_PROVS = np.array(geo.PROVINCE_NAMES, dtype=object)
-_CODES = np.array([geo.code_of(p) for p in geo.PROVINCE_NAMES])
-
-# Rough activity mix of provincial programmes (machinery and training dominate the counts).
-_MIX = {
-    "training": 0.20, "capacity": 0.05, "demonstration": 0.07, "machinery": 0.30,
-    "cleaner_production": 0.02, "fair": 0.06, "product_award": 0.04, "brand": 0.06,
-    "consulting": 0.05, "communication": 0.06, "linkage": 0.02, "industrial_cluster": 0.02,
-    "cooperation": 0.01, "management": 0.04,
-}
-_TITLE = {
-    "training": "Đào tạo nghề {x}", "capacity": "Nâng cao năng lực quản lý cho cơ sở {x}",
-    "demonstration": "Xây dựng mô hình trình diễn kỹ thuật {x}",
-    "machinery": "Hỗ trợ ứng dụng máy móc thiết bị {x}", "cleaner_production": "Tư vấn sản xuất sạch hơn {x}",
-    "fair": "Tham gia hội chợ hàng công nghiệp nông thôn {x}", "product_award": "Bình chọn sản phẩm CNNT tiêu biểu {x}",
-    "brand": "Hỗ trợ xây dựng, đăng ký thương hiệu {x}", "consulting": "Tư vấn {x}",
-    "communication": "Thông tin tuyên truyền về khuyến công {x}", "linkage": "Hỗ trợ thành lập hiệp hội {x}",
-    "industrial_cluster": "Lập quy hoạch chi tiết cụm công nghiệp {x}", "cooperation": "Hợp tác quốc tế về khuyến công {x}",
-    "management": "Quản lý, giám sát chương trình khuyến công {x}",
-}
+__all__ = ["generate", "write_sample", "scale", "SNAPSHOT", "ESCAPE_TITLE"]
 
 
-def _rng(seed: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(seed))
+def _titles(df: pd.DataFrame) -> np.ndarray:
+    """Vietnamese titles from templates per activity (a loop over the 14 activities, not projects)."""
+    title = np.empty(len(df), dtype=object)
+    act = df["activity"].to_numpy()
+    names = np.array(_NAMES, dtype=object)[df["u_name"].to_numpy()]
+    for a in ACTIVITIES:
+        m = act == a
+        items = np.array(_ITEMS[a], dtype=object)[df["u_item"].to_numpy()[m] % len(_ITEMS[a])]
+        pre, rest = _TITLES[a].split("{x}")
+        mid, post = rest.split("{n}") if "{n}" in rest else (rest, None)
+        t = pre + items + mid
+        title[m] = t + names[m] + post if post is not None else t
+    return title
 
 
-def _ids(year: np.ndarray, code: np.ndarray, seq: np.ndarray, width: int = 4) -> np.ndarray:
-    """Project ids 'KC-<year>-<GSO code>-<seq>' built with numpy string ufuncs (no Python loop)."""
-    s = np.strings
-    out = s.add(s.add("KC-", year.astype(str)), "-")
-    out = s.add(s.add(out, code.astype(str)), "-")
-    return s.add(out, s.zfill(seq.astype(str), width)).astype(object)
+def generate(*, years: Iterable[int] = range(2018, 2025), provinces: Iterable[str] | None = None,
+             seed: int = 20190630) -> dict[str, pd.DataFrame]:
+    """The deterministic synthetic sample, calibrated to published regional figures.
+
+    Every province-year is generated realistically (activity mix, sizes within the caps of
+    TTLT 26/2014 and TT 28/2018, counterpart ≈ 3× support, advances ≤ 70 %, payments bunching
+    in Q3–Q4 with settlement in January, fragmented / troubled / late provinces) and the
+    published totals of :mod:`kceval.calibrate` are then made exact with integer arithmetic.
+    Each year is drawn from its own seeded generator, so a subset of years or provinces equals
+    the same rows of the full sample.
+
+    Parameters
+    ----------
+    years : iterable of int
+        Plan years.
+    provinces : iterable of str, optional
+        Provinces (any spelling) to keep; default all 63.
+    seed : int
+        Seed of the PCG64 generators.
+
+    Returns
+    -------
+    dict of DataFrame
+        Canonical ``plans``, ``projects``, ``events`` and ``payments`` (money in VND).
+
+    Examples
+    --------
+    >>> t = generate(years=[2019])
+    >>> int(t["plans"].query("province in @geo.provinces_in('south')")["approved_vnd"].sum())
+    85865000000
+    """
+    yrs = sorted({int(y) for y in years})
+    if not yrs:
+        raise ParameterError("`years` must name at least one year; received an empty list")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ParameterError(f"`seed` must be a non-negative integer; received {seed!r}")
+    keep = None if provinces is None else sorted({geo.match_province(p) for p in _as_iter(provinces)})
+    tr = _traits(seed)
+    parts = [_one_year(y, seed, tr) for y in yrs]
+    pr = pd.concat([p[0] for p in parts], ignore_index=True)
+    plans = pd.concat([p[1] for p in parts], ignore_index=True)
+    ev = pd.concat([p[2] for p in parts], ignore_index=True)
+    pay = pd.concat([p[3] for p in parts], ignore_index=True)
+    # ids: year-GSO code-sequence, numbered by approval date within the province-year
+    pr = pr.sort_values(["year", "prov", "approved_on", "src", "key"], kind="mergesort").reset_index(drop=True)
+    seq = pr.groupby(["year", "prov"], sort=False).cumcount().to_numpy() + 1
+    pr["project_id"] = _ids(pr["year"].to_numpy(), _CODES[pr["prov"].to_numpy()], seq)
+    pr["title"] = _titles(pr)
+    # one title that reports must HTML-escape: the first 2019 project of Sóc Trăng (brand if any)
+    st19 = (pr["province"] == "Sóc Trăng").to_numpy() & (pr["year"] == 2019).to_numpy()
+    pick = np.flatnonzero(st19 & (pr["activity"] == "brand").to_numpy())
+    pick = pick if len(pick) else np.flatnonzero(st19)
+    if len(pick):
+        pr.loc[pick[0], "title"] = ESCAPE_TITLE
+    counter = np.round(pr["support_m"].to_numpy() * pr["cp_ratio"].to_numpy()).astype(np.int64)
+    ids = pr.set_index("key")["project_id"]
+    projects = pd.DataFrame({
+        "project_id": pr["project_id"], "year": pr["year"].astype(np.int64), "province": pr["province"],
+        "source": pr["source"], "activity": pr["activity"], "title": pr["title"],
+        "beneficiaries": pr["beneficiaries"].astype(np.int64), "pilot": pr["pilot"].astype(bool),
+        "group": pr["group"].astype(bool), "support_vnd": pr["support_m"].astype(np.int64) * 1_000_000,
+        "counterpart_vnd": pd.array(counter * 1_000_000, dtype="Int64"),
+        "approved_on": pr["approved_on"].astype(_NS), "planned_end": pr["planned_end"].astype(_NS),
+        "status": pr["status"], "finished_on": pr["finished_on"].astype(_NS),
+        "accepted_on": pr["accepted_on"].astype(_NS), "stopped_on": pr["stopped_on"].astype(_NS),
+        "output_count": _int_na(pr["output_count"].to_numpy(), (pr["activity"] != "management").to_numpy()),
+    })
+    events = ev.assign(project_id=ev["key"].map(ids))[["project_id", "date", "kind", "new_planned_end",
+                                                        "new_support_vnd", "note"]]
+    payments = pd.DataFrame({"project_id": pay["key"].map(ids), "date": pay["date"].astype(_NS),
+                             "amount_vnd": pay["amount_m"].astype(np.int64) * 1_000_000})
+    if keep is not None:
+        plans, projects = plans[plans["province"].isin(keep)], projects[projects["province"].isin(keep)]
+        events = events[events["project_id"].isin(projects["project_id"])]
+        payments = payments[payments["project_id"].isin(projects["project_id"])]
+    return _sorted({"plans": plans, "projects": projects, "events": events, "payments": payments})
 
 
-def _days(d: np.ndarray) -> np.ndarray:
-    return d.astype("datetime64[D]").astype(_NS)
+def _as_iter(value) -> list:
+    return [value] if isinstance(value, str) else list(value)
 
 
-def _split(total: np.ndarray, k: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Split integer ``total[i]`` into ``k[i]`` integer parts proportional to ``weights`` (exact sum)."""
-    grp = np.repeat(np.arange(len(k)), k)
-    wsum = np.bincount(grp, weights=weights, minlength=len(k))
-    part = np.floor(total[grp] * weights / wsum[grp]).astype(np.int64)
-    rest = total - np.bincount(grp, weights=part, minlength=len(k)).astype(np.int64)
-    first = np.concatenate([[0], np.cumsum(k)[:-1]])
-    has = k > 0
-    part[first[has]] += rest[has]
-    return part
+_SORT = {"plans": ["year", "province", "source"], "projects": ["project_id"],
+         "events": ["project_id", "date", "kind"], "payments": ["project_id", "date", "amount_vnd"]}
+
+
+def _sorted(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {t: coerce_table(t, tables[t].sort_values(_SORT[t], kind="mergesort").reset_index(drop=True))
+            for t in TABLES}
+
+
+def write_sample(out_dir: str | Path, **kwargs) -> list[Path]:
+    """Write the generated sample as CSV files plus the empty ``SYNTHETIC`` marker.
+
+    Parameters
+    ----------
+    out_dir : path
+        Folder to write into (created if needed).
+    **kwargs
+        Passed to :func:`generate`.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     [p.name for p in write_sample(d, years=[2019])]
+    ['plans.csv', 'projects.csv', 'events.csv', 'payments.csv', 'SYNTHETIC']
+    """
+    from . import io
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = generate(**kwargs)
+    written = [Path(p) for p in io.write_tables(tables, out, format="csv")]
+    marker = out / "SYNTHETIC"
+    marker.write_bytes(b"")
+    return [*sorted(written, key=lambda p: TABLES.index(p.stem) if p.stem in TABLES else 99), marker]
 
 
 def scale(n_projects: int, *, seed: int = 0, years: Iterable[int] = range(2018, 2025)) -> dict[str, pd.DataFrame]:
@@ -107,8 +200,7 @@ def scale(n_projects: int, *, seed: int = 0, years: Iterable[int] = range(2018, 
     w_prov = rng.lognormal(0.0, 0.5, len(_PROVS))
     year = yrs[rng.integers(0, len(yrs), n)]
     prov = rng.choice(len(_PROVS), n, p=w_prov / w_prov.sum())
-    src = (rng.random(n) < 0.25).astype(np.int64)  # 0 local, 1 national
-    src = 1 - src  # SOURCES order is (national, local): index 1 = local
+    src = np.where(rng.random(n) < 0.25, 0, 1)  # index into SOURCES: a quarter national, the rest local
     act = rng.choice(len(acts), n, p=p_act / p_act.sum())
     seq = np.arange(1, n + 1)
     ids = _ids(year, _CODES[prov], seq, width=max(4, len(str(n))))

@@ -1,0 +1,55 @@
+/* kceval: sortable tables (class kc-sortable, numeric keys in data-sort) and the current
+   section in the contents. Included once per page; no dependencies, no network. */
+(function () {
+  "use strict";
+  function key(cell) {
+    if (!cell) return "";
+    var k = cell.getAttribute("data-sort");
+    return k === null ? cell.textContent.trim() : k;
+  }
+  function sortBy(table, th, col) {
+    var body = table.tBodies[0];
+    if (!body) return;
+    var asc = th.getAttribute("aria-sort") !== "ascending";
+    var rows = Array.prototype.slice.call(body.rows);
+    var numeric = rows.every(function (r) {
+      var k = key(r.cells[col]);
+      return k === "" || isFinite(Number(k));
+    });
+    var lang = document.documentElement.lang || undefined;
+    rows.sort(function (a, b) {
+      var x = key(a.cells[col]), y = key(b.cells[col]);
+      if (x === "" || y === "") return (x === "") - (y === "");  /* missing values last */
+      var c = numeric ? Number(x) - Number(y) : x.localeCompare(y, lang);
+      return asc ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    Array.prototype.forEach.call(th.parentNode.cells, function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+  }
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.kc-sortable"), function (table) {
+      if (!table.tHead || !table.tHead.rows.length) return;
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+        th.tabIndex = 0;
+        th.addEventListener("click", function () { sortBy(table, th, col); });
+        th.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortBy(table, th, col); }
+        });
+      });
+    });
+    var links = document.querySelectorAll(".kc-toc a[href^='#']");
+    function mark() {
+      var current = null;
+      Array.prototype.forEach.call(links, function (a) {
+        var t = document.getElementById(a.getAttribute("href").slice(1));
+        if (t && t.getBoundingClientRect().top < 80) current = a;
+        a.classList.remove("kc-current");
+      });
+      if (current) current.classList.add("kc-current");
+    }
+    if (links.length) { window.addEventListener("scroll", mark, { passive: true }); mark(); }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

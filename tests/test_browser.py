@@ -1,0 +1,152 @@
+"""The rendered report and index in a real browser (Debian's chromium via Playwright), offline.
+
+Every non-file request is aborted and counted; a report must open with zero failed requests,
+zero console errors, decoded images, working contents links and numeric sorting, and a
+``<script>`` title must stay text (no dialog).
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+from kceval import report
+from kceval.render import Renderer
+
+TINY = Path(__file__).parent / "notebooks" / "tiny_report.ipynb"
+CHROMIUM = "/usr/bin/chromium"
+XSS = "<script>alert(1)</script>"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    km = report.start_kernel()
+    r = Renderer()
+    try:
+        ok = report.render_report(TINY, {"year": 2019}, out_dir=out, lang="vi", renderer=r, km=km)
+        xss = report.render_report(TINY, {"title": XSS, "fail": True}, out_dir=out, lang="en", renderer=r, km=km,
+                                   title=XSS)
+    finally:
+        report.stop_kernel(km)
+    entries = [{"title": res.title, "kind": "province", "parameters": res.params, "headline": h,
+                "status": res.status, "error": res.error, "seconds": res.seconds, "link": res.html_path.name}
+               for res, h in ((ok, ok.headline), (xss, {**xss.headline, "plan": 9_500_000_000}))]
+    # a third, synthetic entry so that numeric and text order differ (120 > 85.9 > 9.5 billion)
+    entries.append({**entries[0], "title": "Z", "headline": {**ok.headline, "plan": 120_000_000_000}})
+    index = report.write_index(entries, out, lang="vi")
+    return {"ok": ok.html_path, "xss": xss.html_path, "index": index}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the "
+                    "browser tests; they are part of `make test` and are not skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_offline(browser, path: Path):
+    """A page opened from file:// with every other request aborted; returns (page, log)."""
+    log = {"blocked": [], "failed": [], "console": [], "pageerror": [], "dialogs": []}
+    page = browser.new_page(viewport={"width": 1000, "height": 500})
+
+    def route(r):
+        if r.request.url.startswith(("file://", "data:")):
+            r.continue_()
+        else:
+            log["blocked"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda req: log["failed"].append(req.url))
+    page.on("console", lambda m: m.type == "error" and log["console"].append(m.text))
+    page.on("pageerror", lambda e: log["pageerror"].append(str(e)))
+    page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    return page, log
+
+
+def assert_clean(log):
+    assert log == {"blocked": [], "failed": [], "console": [], "pageerror": [], "dialogs": []}
+
+
+def column(page, table_sel, col):
+    return page.eval_on_selector_all(f"{table_sel} tbody tr", f"rows => rows.map(r => r.cells[{col}].textContent)")
+
+
+def test_report_offline_images_toc_and_sorting(browser, site):
+    page, log = open_offline(browser, site["ok"])
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    imgs = page.eval_on_selector_all("img", "els => els.map(e => e.complete && e.naturalWidth > 0)")
+    assert imgs == [True]
+    # contents: the static link scrolls to its section
+    page.click(".kc-toc a[href='#kc-sec-3']")
+    page.wait_for_function("location.hash === '#kc-sec-3'")
+    top = page.evaluate("document.getElementById('kc-sec-3').getBoundingClientRect().top")
+    assert 0 <= top < 100
+    assert page.evaluate("window.scrollY") > 0
+    # sortable table: 'Kế hoạch' (plan) sorts by value, not by the displayed text
+    table = "table.kc-sortable"
+    assert column(page, table, 0) == ["Đồng Nai", "Bình Dương", "<b>Tây Ninh</b>"]
+    page.click(f"{table} th:nth-child(2)")
+    assert column(page, table, 0) == ["Bình Dương", "Đồng Nai", "<b>Tây Ninh</b>"]  # 9.5 < 85.9 < 120 tỷ
+    assert page.get_attribute(f"{table} th:nth-child(2)", "aria-sort") == "ascending"
+    page.click(f"{table} th:nth-child(2)")
+    assert column(page, table, 1) == ["120,000 tỷ đồng", "85,865 tỷ đồng", "9,500 tỷ đồng"]
+    page.click(f"{table} th:nth-child(3)")  # rate: 5% < 19.3% < 50%
+    assert column(page, table, 2) == ["5,0%", "19,3%", "50,0%"]
+    assert_clean(log)
+    page.close()
+
+
+def test_script_title_is_text(browser, site):
+    page, log = open_offline(browser, site["xss"])
+    assert page.text_content("h1.kc-title") == XSS
+    assert page.title() == XSS
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "failure on purpose <b>bold?</b>" in page.text_content(".kc-error")
+    page.click("a[href='#kc-error-cell']")
+    page.wait_for_function("location.hash === '#kc-error-cell'")
+    assert page.eval_on_selector_all("img", "els => els.every(e => e.complete && e.naturalWidth > 0)")
+    assert_clean(log)  # in particular: no alert dialog
+    page.close()
+
+
+def test_index_offline_sorting_and_links(browser, site):
+    page, log = open_offline(browser, site["index"])
+    table = "table.kc-index"
+    headers = page.eval_on_selector_all(f"{table} thead th", "ths => ths.map(t => t.textContent)")
+    plan = headers.index("Kế hoạch")
+    page.click(f"{table} thead th:nth-child({plan + 1})")
+    assert column(page, table, plan) == ["9,500 tỷ đồng", "120,000 tỷ đồng", "215,365 tỷ đồng"]
+    page.click(f"{table} thead th:nth-child({plan + 1})")
+    assert column(page, table, plan) == ["215,365 tỷ đồng", "120,000 tỷ đồng", "9,500 tỷ đồng"]
+    assert XSS in page.text_content(table)  # shown as text
+    assert_clean(log)
+    page.click(f"{table} a[href='{site['ok'].name}']")
+    page.wait_for_load_state("load")
+    assert page.url.endswith(site["ok"].name)
+    assert page.eval_on_selector_all("img", "els => els.every(e => e.complete && e.naturalWidth > 0)")
+    assert_clean(log)
+    page.close()
+
+
+def test_the_network_check_catches_a_cdn_page(browser, site, tmp_path):
+    # Control for the checks above: the same notebook through the stock `lab` template asks
+    # cdnjs for require.js, and the route handler sees (and blocks) it.
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(site["ok"].with_suffix(".ipynb"), as_version=4)
+    stock = tmp_path / "stock.html"
+    stock.write_text(HTMLExporter(template_name="lab").from_notebook_node(nb)[0], encoding="utf-8")
+    page, log = open_offline(browser, stock)
+    assert any("cdnjs" in u for u in log["blocked"])
+    page.close()
