@@ -8,8 +8,8 @@ prints the figures.
 
 Run:  .venv/bin/python benchmarks/bench_metrics.py [--projects 1000000] [--runs 3]
 
-Other metric modules add their timings by appending ``(name, callable)`` pairs to
-``FEASIBILITY`` and ``COMPLETION`` below; each callable takes ``(ds, year, as_of)``.
+Feasibility and completion figures are timed too (``FEASIBILITY``, ``COMPLETION``); the risk
+and Cox models are fitted once per run, on the year's projects, not per province.
 """
 from __future__ import annotations
 
@@ -28,7 +28,11 @@ from kceval.pefa import pefa_grades, pefa_pi1, pefa_pi2
 from kceval.profile import monthly_profile, profile_stats, year_end_forecast
 from kceval.sample import scale
 from kceval.spending import execution, leverage
+from kceval.completion import completion_rates, headline_completion_by_province
+from kceval.feasibility import headline_feasibility_by_province, problem_rates
+from kceval.risk import fit_risk_model
 from kceval.spending_headline import headline_spending_by_province
+from kceval.survival import fit_cox
 
 Metric = Callable[[Dataset, int, pd.Timestamp], object]
 
@@ -44,11 +48,35 @@ SPENDING: list[tuple[str, Metric]] = [
     ("monthly profile + band", lambda ds, y, d: monthly_profile(ds, year=y, by="province", as_of=d)),
     ("year-end forecast", lambda ds, y, d: year_end_forecast(ds, year=y, as_of=d, by="province")),
 ]
-FEASIBILITY: list[tuple[str, Metric]] = []   # filled in by the feasibility module's author
-COMPLETION: list[tuple[str, Metric]] = []    # filled in by the completion module's author
+FEASIBILITY: list[tuple[str, Metric]] = [
+    ("problem rates by province (Wilson)", lambda ds, y, d: problem_rates(
+        ds.select(year=y).as_of(d).projects, ds.as_of(d).events, by="province")),
+    ("headline_feasibility_by_province", lambda ds, y, d: headline_feasibility_by_province(ds, year=y, as_of=d)),
+    ("risk model (logistic GLM, once)", lambda ds, y, d: fit_risk_model(
+        ds.select(year=y).as_of(d).projects, ds.as_of(d).events)),
+]
+COMPLETION: list[tuple[str, Metric]] = [
+    ("completion rates by province", lambda ds, y, d: completion_rates(
+        ds.select(year=y).as_of(d).projects, as_of=d, by="province")),
+    ("headline_completion_by_province", lambda ds, y, d: headline_completion_by_province(ds, year=y, as_of=d)),
+    ("Cox model (PHReg, once)", lambda ds, y, d: fit_cox(
+        ds.select(year=y).as_of(d).projects, ds.as_of(d).events, as_of=d)),
+]
+
+
+def _all_headlines(ds: Dataset, y: int, d: pd.Timestamp) -> pd.DataFrame:
+    """Every headline figure by province (spending, feasibility, completion) in one frame."""
+    keys = ["province"]
+    out = headline_spending_by_province(ds, year=y, as_of=d)
+    for part in (headline_feasibility_by_province(ds, year=y, as_of=d),
+                 headline_completion_by_province(ds, year=y, as_of=d)):
+        part = part.reset_index() if "province" not in part.columns else part
+        out = out.merge(part[[c for c in part.columns if c not in out.columns or c in keys]], on=keys, how="left")
+    return out
+
+
 HEADLINE: list[tuple[str, Metric]] = [
-    ("headline_spending_by_province (all figures)",
-     lambda ds, y, d: headline_spending_by_province(ds, year=y, as_of=d)),
+    ("all headline figures by province (spending + feasibility + completion)", _all_headlines),
 ]
 
 
@@ -105,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\nheadline figures by province (first 8 provinces; all 63 computed):")
     cols = ["province", "plan_vnd", "executed_vnd", "execution_rate", "pi1_grade", "pi2_grade", "hhi",
             "effective_projects", "gini", "theil_between_share", "small_project_share", "projects_for_90pct",
-            "leverage", "forecast_rate", "naive_forecast_rate"]
+            "leverage", "forecast_rate", "naive_forecast_rate", "problem_rate", "problem_rate_shrunk",
+            "funnel_flag", "acceptance_rate", "on_time_rate", "median_days_to_acceptance"]
+    cols = [c for c in cols if c in head.columns]
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.precision", 3):
         print(head[cols].head(8).to_string(index=False))
         num = head.select_dtypes("number").drop(columns=["pefa_year"], errors="ignore")

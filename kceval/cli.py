@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from .errors import DataError, KcevalError, ParameterError
@@ -24,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--json", action="store_true", help="print every problem as JSON")
     v.add_argument("--money-unit", choices=MONEY_UNITS, help="unit of money columns whose header states none")
     v.add_argument("--as-of", help="as-of date (YYYY-MM-DD) of cumulative 'executed' columns")
+    v.add_argument("--source", choices=("national", "local"), help="source of funds when sheets omit it")
 
     i = sub.add_parser("import", help="messy inputs in, canonical tables out")
     i.add_argument("paths", nargs="+")
@@ -44,6 +46,32 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--province")
     g.add_argument("--region", choices=("north", "central", "south"))
     m.add_argument("--json", action="store_true")
+
+    r = sub.add_parser("report", help="render one report (executed notebook + HTML)")
+    g = r.add_mutually_exclusive_group(required=True)
+    g.add_argument("--province")
+    g.add_argument("--region")
+    g.add_argument("--national", action="store_true")
+    r.add_argument("--year", required=True, help="plan year, e.g. 2019")
+    r.add_argument("--as-of", default="", help="YYYY-MM-DD (default: 31 December of the year)")
+    r.add_argument("--lang", default="vi", help="vi (default) or en")
+    r.add_argument("--data", default="", help="data folder (default: the bundled sample)")
+    r.add_argument("--out", default="reports", help="output folder (default: reports)")
+    r.add_argument("--timeout", type=int, default=600, help="seconds before a report is stopped")
+
+    b = sub.add_parser("batch", help="render every report of a year (warm kernels, parallel, incremental)")
+    b.add_argument("--year", required=True)
+    b.add_argument("--as-of", default="")
+    b.add_argument("--level", default="all", help="province, region, national or all (default)")
+    b.add_argument("--province", nargs="+", help="only these provinces")
+    b.add_argument("--lang", default="vi", help="vi (default), en or both")
+    b.add_argument("--data", default="")
+    b.add_argument("--out", default="reports")
+    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    b.add_argument("--force", action="store_true", help="render even unchanged reports")
+    b.add_argument("--timeout", type=int, default=600, help="seconds before a report is stopped")
+    b.add_argument("--executor", default="local", help="local (default) or dask")
+    b.add_argument("--scheduler", help="Dask scheduler address for --executor dask")
     return p
 
 
@@ -51,7 +79,7 @@ def _cmd_validate(a) -> int:
     from .io import read_dataset
     from .schema import validate_tables
 
-    loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of)
+    loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source)
     v = validate_tables(loaded.tables, loaded.origins)
     problems = loaded.problems + v.problems
     n_err = sum(p.severity == "error" for p in problems)
@@ -105,7 +133,60 @@ def _cmd_summary(a) -> int:
     return 0
 
 
-COMMANDS = {"validate": _cmd_validate, "import": _cmd_import, "sample": _cmd_sample, "summary": _cmd_summary}
+def _check_jobs(jobs) -> None:
+    """Check each distinct notebook's parameters before any kernel starts (ParameterError -> exit 2)."""
+    from .batch import REPO_ROOT
+    from .params import check_parameters
+
+    seen = set()
+    for j in jobs:
+        if j.kind in seen:
+            continue
+        seen.add(j.kind)
+        check_parameters(REPO_ROOT / j.notebook, {**j.params, "lang": j.lang})
+
+
+def _finish(outcomes, out) -> int:
+    from .batch import summary_table
+
+    print(summary_table(outcomes))
+    print(f"index: {Path(out) / 'index.html'}")
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _cmd_report(a) -> int:
+    from .batch import plan_jobs, run_batch
+    from .params import check_as_of, check_province
+
+    level = "national" if a.national else "region" if a.region else "province"
+    if a.region and a.region not in ("north", "central", "south"):
+        raise ParameterError(f"`region` must be one of 'north', 'central', 'south'; received {a.region!r}")
+    if a.lang not in ("vi", "en"):
+        raise ParameterError(f"`lang` must be one of 'vi', 'en'; received {a.lang!r}")
+    if a.province:
+        check_province(a.province, {})
+    jobs = plan_jobs(year=a.year, as_of=a.as_of, level=level, provinces=[a.province] if a.province else None,
+                     lang=a.lang, data=a.data)
+    if a.region:
+        jobs = [j for j in jobs if j.params.get("region") == a.region]
+    _check_jobs(jobs)
+    outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=1, force=True, timeout=a.timeout)
+    for o in outcomes:
+        print(Path(a.out) / o.link)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _cmd_batch(a) -> int:
+    from .batch import plan_jobs, run_batch
+
+    jobs = plan_jobs(year=a.year, as_of=a.as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data)
+    _check_jobs(jobs)
+    outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=a.jobs, force=a.force, timeout=a.timeout,
+                         executor=a.executor, scheduler=a.scheduler)
+    return _finish(outcomes, a.out)
+
+
+COMMANDS = {"report": _cmd_report, "batch": _cmd_batch, "validate": _cmd_validate, "import": _cmd_import, "sample": _cmd_sample, "summary": _cmd_summary}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,6 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KcevalError as exc:
         print(f"kceval {a.command}: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"kceval {a.command}: interrupted; finished files are complete, re-run to do the rest",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -123,7 +123,7 @@ class Dataset:
 
     @classmethod
     def load(cls, path: str | Path | Sequence[str | Path] | None = None, *, strict: bool = False,
-             money_unit: str | None = None, as_of=None) -> "Dataset":
+             money_unit: str | None = None, as_of=None, source: str | None = None) -> "Dataset":
         """Read, validate and assemble a dataset.
 
         Parameters
@@ -134,7 +134,7 @@ class Dataset:
             ``""`` means the bundled synthetic sample.
         strict : bool
             Raise :class:`~kceval.errors.DataError` on any error instead of excluding rows.
-        money_unit, as_of
+        money_unit, as_of, source
             Passed to the importer for sheets that do not state them.
         """
         import os
@@ -151,7 +151,7 @@ class Dataset:
         key = None
         if isinstance(path, (str, Path)) and Path(path).exists():
             # same bytes, same options -> same validated data: reuse it (see kceval.cache)
-            key = cache.fingerprint(path, money_unit=money_unit, as_of=str(as_of))
+            key = cache.fingerprint(path, money_unit=money_unit, as_of=str(as_of), source=source)
             hit = cache.memo_get(key)
             if hit is None and os.environ.get(cache.ENV):
                 hit = cache.load(os.environ[cache.ENV], key)
@@ -162,7 +162,7 @@ class Dataset:
                 if strict and hit.errors:
                     raise DataError(hit.problems)
                 return hit
-        loaded = io.read_dataset(path, money_unit=money_unit, as_of=as_of)
+        loaded = io.read_dataset(path, money_unit=money_unit, as_of=as_of, source=source)
         ds = cls.from_tables(loaded.tables, origins=loaded.origins, problems=loaded.problems,
                              files=loaded.files, synthetic=loaded.synthetic, source=str(path), strict=strict)
         if key is not None:

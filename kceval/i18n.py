@@ -357,3 +357,11 @@ def format_value(x: Any, kind: str, lang: str = "vi", **kwargs: Any) -> str:
     raise ParameterError(
         f"`kind` must be one of 'money', 'percent', 'int', 'number', 'date', 'text'; received {kind!r}"
     )
+
+
+# Labels of the report notebooks' figures and group names (kceval.plots, kceval.story) live in
+# kceval.report_labels; merged here so that label() and has_label() know them.
+from .report_labels import FIGURE_LABELS as _FIGURE_LABELS  # noqa: E402
+
+LABELS["vi"].update(_FIGURE_LABELS["vi"])
+LABELS["en"].update(_FIGURE_LABELS["en"])

@@ -8,6 +8,7 @@ next; the kernel is replaced after a failure, a timeout, a crash, or every ``max
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -45,29 +46,32 @@ def reset_namespace(cwd: str) -> None:
     os.chdir(cwd)
 
 
-def _warm_classes():
-    """A KernelManager whose ``client()`` is one long-lived, already-ready client.
+def _warm_manager_class():
+    """An AsyncKernelManager whose ``client()`` is one long-lived, already-ready client.
 
     nbclient asks the manager for a new client per notebook and waits for it to be ready;
     jupyter_client's wait includes a 0.2 s IOPub flush, most of a warm run's overhead.
     Reusing one connected client is safe: nbclient matches replies and outputs by msg_id.
+    The manager is *async* because with a blocking one nbclient's event loop blocks in the
+    reply wait, so neither its cell timeout nor its dead-kernel check can fire.
     """
-    from jupyter_client.blocking.client import BlockingKernelClient
-    from jupyter_client.manager import KernelManager
+    from jupyter_client import AsyncKernelClient, AsyncKernelManager
 
-    class WarmClient(BlockingKernelClient):
+    class WarmClient(AsyncKernelClient):
         _kc_ready = False
 
         def start_channels(self, *args, **kwargs):
             if not self.channels_running:
                 super().start_channels(*args, **kwargs)
 
-        def wait_for_ready(self, timeout=None):
+        async def _async_wait_for_ready(self, timeout=None):
             if not self._kc_ready:
-                super().wait_for_ready(timeout=timeout)
+                await super()._async_wait_for_ready(timeout=timeout)
                 self._kc_ready = True
 
-    class WarmKernelManager(KernelManager):
+        wait_for_ready = _async_wait_for_ready
+
+    class WarmKernelManager(AsyncKernelManager):
         _kc_cached = None
 
         def client(self, **kwargs):
@@ -78,37 +82,13 @@ def _warm_classes():
     return WarmKernelManager
 
 
-def default_kernel_name() -> str:
-    """``kceval`` when that kernelspec is installed (``make install`` does it), else ``python3``."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    names = KernelSpecManager().find_kernel_specs()
-    if "kceval" in names:
-        return "kceval"
-    if "python3" in names:
-        return "python3"
-    raise ReportError("no Jupyter kernel named 'kceval' or 'python3' is installed; run `make install` "
-                      "(it runs `python -m ipykernel install --sys-prefix --name kceval`)")
-
-
-def check_kernel(name: str) -> str:
-    """Fail early, with the installed names, when kernel ``name`` is missing."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    names = sorted(KernelSpecManager().find_kernel_specs())
-    if name not in names:
-        raise ReportError(f"`kernel_name` must be an installed Jupyter kernel ({', '.join(names) or 'none'}); "
-                          f"received {name!r}. Run `make install` to install the 'kceval' kernel.")
-    return name
-
-
 class WarmKernel:
     """One long-lived kernel for many notebooks.
 
     Parameters
     ----------
     kernel_name : str, optional
-        Kernelspec to start; default :func:`default_kernel_name`.
+        Kernelspec to start; default :func:`kceval.execute.default_kernel_name`.
     cwd : path
         Working directory of the kernel (the repository root, so relative paths resolve).
     max_uses : int
@@ -120,66 +100,75 @@ class WarmKernel:
     --------
     >>> k = WarmKernel(cwd=".")            # doctest: +SKIP
     >>> km = k.acquire()                   # hand km to papermill.execute_notebook(..., km=km)
-    >>> k.release(ok=True); k.shutdown()
+    >>> k.release(ok=True); k.shutdown()   # doctest: +SKIP
     """
 
     def __init__(self, kernel_name: str | None = None, *, cwd: str | Path = ".", max_uses: int = 50,
                  preload: str = PRELOAD, startup_timeout: float = 60):
-        self.kernel_name = check_kernel(kernel_name) if kernel_name else default_kernel_name()
+        from .execute import check_kernel, default_kernel_name
+
+        self.kernel_name = check_kernel(kernel_name or default_kernel_name())
         self.cwd = str(Path(cwd).resolve())
         self.max_uses = max_uses
         self.preload = preload
         self.startup_timeout = startup_timeout
         self.km = None
+        self._setup_client = None
         self.uses = 0
         self.starts = 0
 
     # -- lifecycle --------------------------------------------------------------------------
     def _start_once(self):
-        km = _warm_classes()(kernel_name=self.kernel_name)
-        km.start_kernel(cwd=self.cwd)
+        from jupyter_core.utils import run_sync
+
+        km = _warm_manager_class()(kernel_name=self.kernel_name)
+        run_sync(km.start_kernel)(cwd=self.cwd)
+        self.km = km
         try:
-            self._execute(km, self.preload, timeout=self.startup_timeout + 60)
+            self._execute(self.preload, timeout=self.startup_timeout + 60)
         except Exception:
-            km.shutdown_kernel(now=True)
+            self.shutdown()
             raise
-        return km
 
     def start(self) -> None:
         """Start the kernel and preload; retry once (two kernels starting together can race for ports)."""
         try:
-            self.km = self._start_once()
+            self._start_once()
         except Exception:  # noqa: BLE001 - the retry is the handling
             time.sleep(0.5 + (os.getpid() % 7) / 10)  # stagger the second attempt
             try:
-                self.km = self._start_once()
+                self._start_once()
             except Exception as exc:
                 raise ReportError(f"could not start Jupyter kernel {self.kernel_name!r}: {exc}") from exc
         self.uses = 0
         self.starts += 1
 
-    def _execute(self, km, code: str, timeout: float = 60) -> None:
-        # one client per kernel, kept open: a new client's handshake costs ~0.5 s
-        kc = km.client()
-        kc.start_channels()
-        kc.wait_for_ready(timeout=self.startup_timeout)
-        reply = kc.execute_interactive(code, timeout=timeout, store_history=False,
-                                       output_hook=lambda msg: None)
+    def _execute(self, code: str, timeout: float = 60) -> None:
+        # a blocking client of our own for setup and resets, kept open: a handshake costs ~0.5 s
+        if self._setup_client is None:
+            kc = self.km.blocking_client()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=self.startup_timeout)
+            self._setup_client = kc
+        reply = self._setup_client.execute_interactive(code, timeout=timeout, store_history=False,
+                                                       output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             c = reply["content"]
             raise ReportError(f"kernel setup failed: {c.get('ename')}: {c.get('evalue')}")
 
     def alive(self) -> bool:
-        return self.km is not None and self.km.is_alive()
+        from jupyter_core.utils import run_sync
+
+        return self.km is not None and bool(run_sync(self.km.is_alive)())
 
     def acquire(self):
-        """A ready KernelManager with a clean namespace, (re)started when needed."""
+        """A ready kernel manager with a clean namespace, (re)started when needed."""
         if not self.alive() or self.uses >= self.max_uses:
             self.shutdown()
             self.start()
         elif self.uses:
             try:
-                self._execute(self.km, RESET.format(cwd=self.cwd), timeout=30)
+                self._execute(RESET.format(cwd=self.cwd), timeout=30)
             except Exception:  # noqa: BLE001 - a kernel that cannot reset is replaced
                 self.shutdown()
                 self.start()
@@ -191,15 +180,31 @@ class WarmKernel:
         if not ok or not self.alive():
             self.shutdown()
 
+    def kill(self) -> None:
+        """Kill the kernel process now; safe from another thread (a watchdog). ``release`` cleans up."""
+        km = self.km
+        prov = getattr(km, "provisioner", None) if km is not None else None
+        proc = getattr(prov, "process", None)
+        if proc is not None and proc.pid != os.getpid():
+            try:
+                os.kill(proc.pid, signal.SIGKILL)  # the kernel only: its process group may be ours
+            except (ProcessLookupError, PermissionError, OSError):
+                pass
+
     def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self._setup_client is not None:
+            self._setup_client.stop_channels()
+            self._setup_client = None
         if self.km is not None:
             kc = getattr(self.km, "_kc_cached", None)
             if kc is not None:
                 kc.stop_channels()
             try:
-                self.km.shutdown_kernel(now=True)
+                run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001 - already dead is fine
-                pass
+                self.kill()
             self.km = None
 
     def __enter__(self) -> "WarmKernel":

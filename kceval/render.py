@@ -4,7 +4,8 @@ The :class:`Renderer` holds one ``HTMLExporter`` (template loading is the expens
 ~0.9 s the first time, ~0.01–0.2 s after, DESIGN.md §7), so build it once per process and reuse
 it. The page has no code and no prompts; the ``parameters`` and ``injected-parameters`` cells
 are replaced by a readable parameter table; a static table of contents links to the markdown
-headings; a failed notebook shows the error and the failing cell at the top; a provenance
+headings (of the page language: cells tagged with the other language, ``vi`` or ``en``, are
+removed); a failed notebook shows the error and the failing cell at the top; a provenance
 footer closes the page. Nothing is loaded from the network: the template drops require.js,
 MathJax, mermaid and widget scripts, and the CSS and the sorting script are inlined. (LaTeX in
 markdown is therefore shown as source text.) Every string kceval adds is escaped here.
@@ -32,6 +33,8 @@ from .tables import table_key_values
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 HEADLINE_MIME = "application/vnd.kceval.headline+json"
 REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "papermill-error-cell-tag"})
+# Narrative cells exist in both languages, tagged with their language; the other one is removed.
+LANG_TAGS = frozenset(i18n.LANGS)
 TOC_LEVELS = 3
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -281,7 +284,7 @@ class Renderer:
         cells = []
         for i, cell in enumerate(nb.cells):
             tags = set(cell.get("metadata", {}).get("tags", []))
-            if tags & REMOVED_TAGS:
+            if tags & REMOVED_TAGS or tags & (LANG_TAGS - {lang}):
                 continue
             if err is not None and i == err["cell_index"]:
                 cells.append(nbformat.v4.new_markdown_cell('<div id="kc-error-cell" class="kc-anchor"></div>'))

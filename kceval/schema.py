@@ -215,27 +215,63 @@ def _origin(table: str, df: pd.DataFrame, origins: dict[str, pd.DataFrame] | Non
 
 
 def _problem(severity, table, idx, origin, column, value, message, hint=""):
+    """A Problem located in the user's terms: file, sheet, row and the user's own header."""
+    shown = column
     if idx is not None and idx in origin.index:
         o = origin.loc[idx]
         file, sheet, row = o["file"], o["sheet"], int(o["row"])
+        h = o.get(f"header:{column}") if column else None
+        if isinstance(h, str) and h:
+            shown = h  # the importer recorded which header this column came from
     else:
         first = origin.iloc[0] if len(origin) else None
         file = first["file"] if first is not None else f"{table}.csv"
         sheet = first["sheet"] if first is not None else None
         row = None
     sheet = None if sheet is None or (isinstance(sheet, float) and np.isnan(sheet)) else str(sheet)
-    return Problem(severity, str(file), sheet, row, column, value, message, hint or HINTS.get(column or "", ""))
+    return Problem(severity, str(file), sheet, row, shown, value, message, hint or HINTS.get(column or "", ""))
 
 
-def _schema_problems(table: str, df: pd.DataFrame, origin: pd.DataFrame) -> tuple[list[Problem], set, bool]:
-    """Pandera checks of one table; returns problems, bad row labels, and whether the table is unusable."""
+_CHECK_WORDS = {
+    "greater_than_or_equal_to": "must be at least {}", "greater_than": "must be greater than {}",
+    "less_than_or_equal_to": "must be at most {}", "less_than": "must be less than {}",
+    "in_range": "must be in the range {}",
+}
+
+
+def _check_message(col: str, check: str, value) -> str:
+    """Pandera's check name in words a researcher can act on."""
+    name, _, arg = check.partition("(")
+    arg = arg.rstrip(")")
+    if name in _CHECK_WORDS:
+        return f"{col} {_CHECK_WORDS[name].format(arg)}"
+    if name == "isin":
+        return f"{value!r} is not an allowed {col}"
+    if name in ("field_uniqueness", "unique") or "unique" in name:
+        return f"duplicate {col}"
+    if name == "not_nullable":
+        return f"{col} is empty"
+    if name.startswith("coerce_dtype") or name.startswith("dtype"):
+        return f"{col} has a value of the wrong type (expected {arg.strip(chr(39)) or 'another type'})"
+    return f"{col} fails the check {check}"
+
+
+def _schema_problems(table: str, df: pd.DataFrame, origin: pd.DataFrame):
+    """Pandera checks of one table.
+
+    Returns the problems, the bad row labels, whether the table is unusable, and the
+    validated (coerced) frame when there was no problem at all (so it is validated once).
+    """
     problems, bad = [], set()
     try:
-        MODELS[table].validate(df, lazy=True)
-        return problems, bad, False
+        return problems, bad, False, MODELS[table].validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
     fatal = False
+    # a cell that cannot be coerced is reported by both coerce_dtype and dtype: keep one
+    fc = fc.assign(_kind=fc["check"].astype(str).str.replace(r"^coerce_dtype", "dtype", regex=True))
+    fc = fc.drop_duplicates(subset=["column", "index", "_kind"], keep="first")
+    cell_dtype_cols = set(fc.loc[fc["index"].notna() & fc["_kind"].str.startswith("dtype"), "column"])
     for rec in fc.itertuples(index=False):
         idx = rec.index
         check = str(rec.check)
@@ -246,26 +282,20 @@ def _schema_problems(table: str, df: pd.DataFrame, origin: pd.DataFrame) -> tupl
                                          f"required column {col!r} is missing from the {table} table",
                                          f"add a column {col!r} (or a Vietnamese header that maps to it)"))
                 fatal = True
-            elif check.startswith("dtype") or "coerce" in check:
-                problems.append(_problem("error", table, None, origin, rec.column, rec.failure_case,
-                                         f"column {rec.column!r} has the wrong type ({check})"))
-                fatal = True
+            elif check.startswith("dtype") or check.startswith("coerce_dtype"):
+                if rec.column not in cell_dtype_cols:  # the cells are already listed one by one
+                    problems.append(_problem("error", table, None, origin, rec.column, None,
+                                             _check_message(str(rec.column), check, None)))
+                    fatal = True
             else:
                 problems.append(_problem("error", table, None, origin, rec.column, rec.failure_case,
-                                         f"check {check} failed"))
+                                         _check_message(str(rec.column), check, rec.failure_case)))
             continue
         col = str(rec.column)
-        if check.startswith("isin"):
-            msg = f"{rec.failure_case!r} is not an allowed {col}"
-        elif check.startswith("field_uniqueness") or "unique" in check:
-            msg = f"duplicate {col}"
-        elif check.startswith("not_nullable"):
-            msg = f"{col} is empty"
-        else:
-            msg = f"{col} fails the check {check}"
-        problems.append(_problem("error", table, idx, origin, col, rec.failure_case, msg))
+        problems.append(_problem("error", table, idx, origin, col, rec.failure_case,
+                                 _check_message(col, check, rec.failure_case)))
         bad.add(idx)
-    return problems, bad, fatal
+    return problems, bad, fatal, None
 
 
 def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataFrame] | None = None) -> Validated:
@@ -286,10 +316,13 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
     origins = {t: _origin(t, tables[t], origins) for t in TABLES}
     problems: list[Problem] = []
     bad: dict[str, set] = {t: set() for t in TABLES}
+    passed: dict[str, pd.DataFrame] = {}
     for t in TABLES:
-        p, b, fatal = _schema_problems(t, tables[t], origins[t])
+        p, b, fatal, ok_frame = _schema_problems(t, tables[t], origins[t])
         problems += p
         bad[t] |= b if not fatal else set(tables[t].index)
+        if ok_frame is not None:
+            tables[t] = passed[t] = ok_frame
 
     # cross-table checks work on the rows that passed the schema
     ok = {t: tables[t].drop(index=list(bad[t])) for t in TABLES}
@@ -369,6 +402,9 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
         frame = tables[t]
         drop = frame.index.isin(list(bad[t]))
         excluded[t] = frame[drop]
-        clean[t] = MODELS[t].validate(frame[~drop]) if (~drop).any() else empty(t)
+        if not drop.any() and t in passed:
+            clean[t] = passed[t]  # validated once above
+        else:
+            clean[t] = MODELS[t].validate(frame[~drop]) if (~drop).any() else empty(t)
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.sheet or "", p.row or 0))
     return Validated(clean, problems, excluded)

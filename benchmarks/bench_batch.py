@@ -1,0 +1,105 @@
+"""Batch vs the naive way: 20 province reports, same notebooks, same data, in one run.
+
+Naive: for each report, the papermill CLI then the nbconvert CLI (a new process, a new kernel,
+the heavy imports, the data load and validation, the HTML template, every time).
+Batch: ``kceval.batch.run_batch`` with warm kernels, one renderer per worker, the data cache.
+Also printed: the mean in-kernel cell execution time per report (from papermill's per-cell
+durations) and the batch overhead beyond it per report (warm: each worker's first report,
+which pays for the kernel's first data load, is left out).
+
+Run:  .venv/bin/python benchmarks/bench_batch.py [--reports 20] [--jobs 2] [--naive N]
+Goals (DESIGN.md §6, 2 cores): batch ≥ 10× faster than naive; overhead ≤ 0.3 s per report.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def cell_seconds(ipynb: Path) -> float:
+    """Sum of papermill's recorded per-cell execution durations."""
+    nb = json.loads(ipynb.read_text(encoding="utf-8"))
+    return sum(float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0) for c in nb["cells"])
+
+
+def naive(jobs, out: Path, kernel: str) -> tuple[float, list[float]]:
+    out.mkdir(parents=True, exist_ok=True)
+    cells, t0 = [], time.perf_counter()
+    for j in jobs:
+        nb = out / f"{j.name}.ipynb"
+        args = [str(BIN / "papermill"), j.notebook, str(nb), "-k", kernel, "--no-progress-bar"]
+        for k, v in j.params.items():
+            args += ["-p", k, str(v)]
+        subprocess.run(args, cwd=REPO, check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
+                       cwd=REPO, check=True, capture_output=True)
+        cells.append(cell_seconds(nb))
+    return time.perf_counter() - t0, cells
+
+
+def main(argv=None) -> int:
+    from kceval import batch
+    from kceval.execute import default_kernel_name
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reports", type=int, default=20)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--naive", type=int, default=None, help="naive reports to run (default: all)")
+    a = ap.parse_args(argv)
+
+    jobs = batch.plan_jobs(year=2019, as_of="2019-06-30", level="province")[: a.reports]
+    jobs = [replace(j, notebook=str(REPO / j.notebook), params={k: v for k, v in j.params.items() if k != "data"})
+            for j in jobs]
+    kernel = default_kernel_name()
+    with tempfile.TemporaryDirectory(prefix="kceval-bench-") as tmp:
+        tmp = Path(tmp)
+        n_naive = a.naive or len(jobs)
+        print(f"{len(jobs)} province reports (2019, as of 2019-06-30), kernel {kernel!r}, {a.jobs} workers\n")
+        t_naive, naive_cells = naive(jobs[:n_naive], tmp / "naive", kernel)
+        per_naive = t_naive / n_naive
+
+        t0 = time.perf_counter()
+        out = batch.run_batch(jobs, out_dir=tmp / "batch", n_jobs=a.jobs, force=True,
+                              progress=batch.Progress(len(jobs), stream=open(os.devnull, "w")))
+        t_batch = time.perf_counter() - t0
+        failed = [o.name for o in out if o.status != "ok"]
+        cells = {o.name: cell_seconds(tmp / "batch" / f"{o.name}.ipynb") for o in out}
+        # a worker's first report pays for its kernel's first data load: leave those out ("warm")
+        firsts = set(sorted(out, key=lambda o: -cells[o.name])[: a.jobs]) if len(out) > a.jobs else set()
+        warm = [o for o in out if o not in firsts]
+        overhead = [o.seconds - cells[o.name] for o in warm]
+
+    naive_equiv = per_naive * len(jobs)
+    speedup = naive_equiv / t_batch
+    print(f"{'':<44}{'seconds':>10}")
+    print(f"{'naive: papermill CLI + nbconvert CLI, total':<44}{naive_equiv:>10.1f}"
+          + ("" if n_naive == len(jobs) else f"   ({n_naive} run, {per_naive:.2f} s each, scaled)"))
+    print(f"{'naive: per report':<44}{per_naive:>10.2f}")
+    print(f"{'batch: total (data prep, kernels, 2 workers)':<44}{t_batch:>10.1f}")
+    print(f"{'batch: per report (wall / reports)':<44}{t_batch / len(jobs):>10.2f}")
+    print(f"{'notebook cell time per report, mean':<44}{statistics.mean(cells.values()):>10.2f}")
+    print(f"{'naive notebook cell time per report, mean':<44}{statistics.mean(naive_cells):>10.2f}")
+    print(f"{'batch overhead beyond cells, warm, median':<44}{statistics.median(overhead):>10.3f}")
+    print(f"{'batch overhead beyond cells, warm, max':<44}{max(overhead):>10.3f}")
+    print(f"\nspeed-up: {speedup:.1f}x (goal ≥ 10x: {'met' if speedup >= 10 else 'NOT met'}); "
+          f"overhead {statistics.median(overhead):.3f} s per report (goal ≤ 0.3 s: "
+          f"{'met' if statistics.median(overhead) <= 0.3 else 'NOT met'})")
+    if failed:
+        print(f"FAILED reports: {failed}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,390 @@
+"""Report sections for the notebooks: the logic behind each table and sentence they show.
+
+Notebooks stay controller scripts (DESIGN.md §4): they call :func:`open_report` once and then
+one function per section. Every function returns something Jupyter displays (an escaped
+``IPython.display.HTML`` table or sentence) or a tidy frame for :mod:`kceval.plots`; nothing
+is printed or written. Regional comparisons come from the ``*_by_province`` headline
+functions, computed once in :func:`open_report`.
+
+Examples
+--------
+>>> ctx = open_report(province="Đồng Nai", year=2019, as_of="2019-06-30", lang="en")
+>>> ctx.label, ctx.region, str(ctx.as_of.date())
+('Đồng Nai', 'south', '2019-06-30')
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from IPython.display import HTML
+
+from . import geo, i18n
+from .dataset import Dataset, to_date
+from .headline import default_as_of, selection_label, summary
+from .plots import group_label
+from .report_labels import STORY_TEXT as TEXT
+from .tables import table_html, table_key_values
+
+
+def text(key: str, lang: str) -> str:
+    """A story string in ``lang`` (see :data:`TEXT`)."""
+    return TEXT[i18n.check_lang(lang)][key]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a report's sections share, computed once.
+
+    Attributes
+    ----------
+    ds : Dataset
+        The whole data (comparisons need the other provinces and earlier years).
+    selection : Dataset
+        The plan year of the province/region/country (not cut at ``as_of``).
+    current : Dataset
+        ``selection`` as known on ``as_of``.
+    history : Dataset
+        Every year of the province/region/country (in-year profile band, PEFA).
+    provinces : DataFrame
+        One row per province: spending, feasibility and completion headline figures.
+    summary : dict
+        :func:`kceval.headline.summary` of the selection.
+    """
+
+    ds: Dataset
+    year: int
+    as_of: pd.Timestamp
+    lang: str
+    label: str
+    province: str | None
+    region: str | None
+    selection: Dataset = field(repr=False)
+    current: Dataset = field(repr=False)
+    history: Dataset = field(repr=False)
+    provinces: pd.DataFrame = field(repr=False)
+    summary: dict = field(repr=False)
+
+    @property
+    def peers(self) -> pd.DataFrame:
+        """The provinces compared with: the region's, or all of them in a national report."""
+        p = self.provinces
+        return p[p["region"] == self.region] if self.region else p
+
+    def __repr__(self) -> str:
+        return (f"<ReportContext {self.label} {self.year} as of {self.as_of.date()} ({self.lang}): "
+                f"{len(self.current.projects)} projects, {len(self.peers)} provinces compared>")
+
+
+def open_report(*, province: str | None = None, region: str | None = None, year: int = 2019, as_of: str = "",
+                data: str = "", lang: str = "vi") -> ReportContext:
+    """Load the data (memoised) and compute what every section of a report shares.
+
+    Parameters
+    ----------
+    province, region : str, optional
+        The selection (neither: the whole country).
+    year : int
+    as_of : str
+        'YYYY-MM-DD'; '' means 31 December of ``year``.
+    data : str
+        Data path; '' means the bundled sample.
+    lang : {'vi', 'en'}
+    """
+    from .completion import headline_completion_by_province
+    from .feasibility import headline_feasibility_by_province
+    from .spending_headline import headline_spending_by_province
+
+    i18n.check_lang(lang)
+    ds = Dataset.load(data or None)
+    label = selection_label(province, region)
+    d = to_date("as_of", as_of) if as_of not in ("", None) else default_as_of(year)
+    prov = geo.match_province(province) if province else None
+    reg = geo.region_of(prov) if prov else (geo.check_region(region) if region else None)
+    s = summary(ds, year=year, province=prov, region=region, as_of=str(d.date()))
+    kw = dict(year=int(year), as_of=str(d.date()))
+    merged = headline_spending_by_province(ds, **kw)
+    for extra in (headline_feasibility_by_province(ds, **kw), headline_completion_by_province(ds, **kw)):
+        merged = merged.merge(extra.drop(columns=["region"]), on="province", how="left")
+    history = ds.select(province=prov, region=region) if (prov or region) else ds
+    selection = history.select(year=int(year))
+    return ReportContext(ds=ds, year=int(year), as_of=d, lang=lang, label=label, province=prov, region=reg,
+                         selection=selection, current=selection.as_of(d), history=history, provinces=merged,
+                         summary=s)
+
+
+def display_name(ctx: ReportContext) -> str:
+    """The selection's name in the report language (a province name, 'Miền Nam', 'National'...)."""
+    return ctx.label if ctx.province else group_label(ctx.label, "region", ctx.lang)
+
+
+def _m(v: Any, lang: str) -> str:
+    return i18n.format_money(v, lang)
+
+
+def _p(v: Any, lang: str) -> str:
+    return i18n.format_percent(v, lang)
+
+
+def _interval(est: Any, ci: Any, lang: str, kind: str = "interval") -> str:
+    if est is None or (isinstance(est, float) and np.isnan(est)):
+        return i18n.MISSING
+    if not ci or ci[0] is None or ci[0] == ci[1]:  # one earlier year: no range to show
+        return _p(est, lang)
+    return f"{_p(est, lang)} ({text(kind, lang)} {_p(ci[0], lang)}–{_p(ci[1], lang)})"
+
+
+# -- headline -------------------------------------------------------------------------------
+
+def headline_figures(ctx: ReportContext) -> dict[str, Any]:
+    """The figures handed to :func:`kceval.render.emit_headline` (index page, batch summary).
+
+    ``plan``, ``executed``, ``rate`` and ``projects`` are the index page's columns
+    (:data:`kceval.index.HEADLINE_COLUMNS`); the rest are kept for the batch summary.
+    """
+    s = ctx.summary
+    out = {"plan": s["plan_vnd"], "executed": s["executed_vnd"], "rate": s["execution_rate"],
+           "projects": s["n_projects"]}
+    keys = ("selection", "year", "as_of", "gap_to_target_vnd", "forecast_rate", "problem_rate", "acceptance_rate")
+    out.update({k: s.get(k) for k in keys})
+    return out
+
+
+def headline_sentence(ctx: ReportContext) -> HTML:
+    """One sentence with the headline figures, in the report language."""
+    s, lang = ctx.summary, ctx.lang
+    name = display_name(ctx)
+    msg = text("sentence", lang).format(
+        as_of=i18n.format_date(ctx.as_of, lang), label=name, executed=_m(s["executed_vnd"], lang),
+        plan=_m(s["plan_vnd"], lang), year=ctx.year, rate=_p(s["execution_rate"], lang),
+        gap=_m(s.get("gap_to_target_vnd"), lang), forecast=_interval(s.get("forecast_rate"), s.get("forecast_interval"), lang, "range"))
+    return HTML(f'<p class="kc-lead">{html.escape(msg)}</p>')
+
+
+def headline_table(ctx: ReportContext) -> HTML:
+    """Plan, executed, rate, gap to 100%, forecasts and projects by status."""
+    s, lang = ctx.summary, ctx.lang
+    L = lambda k: i18n.label(k, lang)  # noqa: E731
+    rows = [(L("plan"), _m(s["plan_vnd"], lang)), (L("executed"), _m(s["executed_vnd"], lang)),
+            (L("execution_rate"), _p(s["execution_rate"], lang)), (text("gap", lang), _m(s.get("gap_to_target_vnd"), lang)),
+            (text("forecast", lang), _interval(s.get("forecast_rate"), s.get("forecast_interval"), lang, "range")),
+            (text("forecast_naive", lang), _p(s.get("naive_forecast_rate"), lang)),
+            (text("n_projects", lang), i18n.format_number(s["n_projects"], lang))]
+    rows += [(f"— {group_label(k, 'status', lang)}", i18n.format_number(v, lang)) for k, v in s["status_counts"].items() if v]
+    return HTML(table_key_values(rows, caption=f"{display_name(ctx)} — {ctx.year}", css_class="kc-kv kc-headline"))
+
+
+COMPARED = (("execution_rate", "percent"), ("forecast_rate", "percent"), ("effective_projects", "number"),
+            ("problem_rate", "percent"), ("problem_rate_shrunk", "percent"), ("acceptance_rate", "percent"),
+            ("on_time_rate", "percent"))
+
+
+def comparison_table(ctx: ReportContext) -> HTML:
+    """The province beside its region's median and its rank among the region's provinces."""
+    lang, peers = ctx.lang, ctx.peers
+    me = peers[peers["province"] == ctx.province]
+    cols = [c for c, _ in COMPARED]
+    ranks = peers[cols].rank(ascending=False, method="min")
+    rows = []
+    for col, kind in COMPARED:  # seven fixed rows, not a loop over data
+        fmt = (lambda v: _p(v, lang)) if kind == "percent" else (lambda v: i18n.format_number(v, lang, decimals=1))
+        mine = me[col].iloc[0] if len(me) else None
+        rank = ranks.loc[me.index[0], col] if len(me) else np.nan
+        rank_s = i18n.MISSING if pd.isna(rank) else f"{int(rank)} {text('of', lang)} {int(peers[col].notna().sum())}"
+        label = text("forecast", lang) if col == "forecast_rate" else (
+            i18n.label(col, lang) if col == "execution_rate" else text(col, lang))
+        median = peers[col].median() if peers[col].notna().any() else None  # all NaN: e.g. no forecast at year end
+        rows.append({"measure": label, "mine": fmt(mine), "median": fmt(median), "rank": rank_s})
+    df = pd.DataFrame(rows)
+    region = i18n.label(f"rg_{ctx.region}", lang)
+    return HTML(table_html(df, lang=lang, sortable=False, labels={
+        "measure": text("measure", lang), "mine": ctx.label, "median": f"{text('median', lang)} — {region}",
+        "rank": text("rank", lang)}))
+
+
+def ranking_table(ctx: ReportContext) -> HTML:
+    """The compared provinces ranked by execution rate, with their main figures (sortable)."""
+    lang = ctx.lang
+    cols = ["province", "plan_vnd", "executed_vnd", "execution_rate", "forecast_rate", "n", "problem_rate",
+            "problem_rate_shrunk", "acceptance_rate", "on_time_rate"]
+    df = ctx.peers[cols].sort_values("execution_rate", ascending=False)
+    labels = {"province": i18n.label("province", lang), "plan_vnd": i18n.label("plan", lang),
+              "executed_vnd": i18n.label("executed", lang), "execution_rate": i18n.label("execution_rate", lang),
+              "forecast_rate": text("forecast", lang), "n": text("n_projects", lang)}
+    labels.update({c: text(c, lang) for c in cols[6:]})
+    return HTML(table_html(df, lang=lang, labels=labels, formats={
+        "plan_vnd": "money", "executed_vnd": "money", "execution_rate": "percent", "forecast_rate": "percent",
+        "n": "int", "problem_rate": "percent", "problem_rate_shrunk": "percent", "acceptance_rate": "percent",
+        "on_time_rate": "percent"}))
+
+
+# -- spending ---------------------------------------------------------------------------------
+
+def execution_table(execution: pd.DataFrame, *, by: str, lang: str) -> HTML:
+    """:func:`kceval.spending.execution` output as a sortable table, group names translated."""
+    df = execution[[by, "plan_vnd", "executed_vnd", "execution_rate", "gap_vnd", "n_projects"]].copy()
+    df[by] = df[by].map(lambda v: group_label(v, by, lang))
+    return HTML(table_html(df, lang=lang, formats={"plan_vnd": "money", "executed_vnd": "money",
+                                                    "execution_rate": "percent", "gap_vnd": "money", "n_projects": "int"},
+                           labels={by: i18n.label(by, lang) if i18n.has_label(by, lang) else text(by, lang),
+                                   "plan_vnd": i18n.label("plan", lang), "executed_vnd": i18n.label("executed", lang),
+                                   "execution_rate": i18n.label("execution_rate", lang), "gap_vnd": text("gap", lang),
+                                   "n_projects": text("n_projects", lang)}))
+
+
+def pefa_table(ctx: ReportContext) -> HTML:
+    """PEFA PI-1 and PI-2 yearly values and bands of the completed years, with the grade."""
+    from .pefa import pefa_grade, pefa_pi1, pefa_pi2
+
+    lang = ctx.lang
+    level = "province" if ctx.province else "region"
+    pi1 = pefa_pi1(ctx.history, as_of=ctx.as_of)
+    pi2 = pefa_pi2(ctx.history, level=level, as_of=ctx.as_of)
+    pi2 = pi2[pi2[level] == ctx.label] if ctx.province or ctx.region else pi2.iloc[0:0]
+    both = pi1[["year", "outturn_ratio", "band"]].merge(
+        pi2[["year", "cv", "band"]] if len(pi2) else pd.DataFrame(columns=["year", "cv", "band"]),
+        on="year", how="left", suffixes=("_pi1", "_pi2")).tail(3)
+    grade1 = pefa_grade(both["band_pi1"].tolist()) if len(both) else i18n.MISSING
+    grade2 = pefa_grade(both["band_pi2"].dropna().tolist()) if both["band_pi2"].notna().any() else i18n.MISSING
+    caption = f"{text('grade', lang)}: PI-1 {grade1}, PI-2 {grade2}"
+    return HTML(table_html(both, lang=lang, caption=caption, sortable=False,
+                           formats={"year": "text", "outturn_ratio": "percent", "cv": "percent"},
+                           labels={"year": i18n.label("year", lang), "outturn_ratio": text("pi1", lang),
+                                   "band_pi1": text("band", lang) + " PI-1", "cv": text("pi2", lang),
+                                   "band_pi2": text("band", lang) + " PI-2"}))
+
+
+def concentration_table(ctx: ReportContext) -> HTML:
+    """HHI, effective number, Gini with interval, Theil, fragmentation and leverage."""
+    s, lang = ctx.summary, ctx.lang
+    num = lambda v, d=2: i18n.format_number(v, lang, decimals=d)  # noqa: E731
+    gini = s.get("gini")
+    ci = s.get("gini_ci") or [None, None]
+    rows = [(text("hhi", lang), num(s.get("hhi"), 3)),
+            (text("effective_projects", lang), f"{num(s.get('effective_projects'), 1)} / {num(s['n_projects'], 0)}"),
+            (text("gini", lang), f"{num(gini, 3)} ({num(ci[0], 3)}–{num(ci[1], 3)})"),
+            (text("theil", lang), num(s.get("theil"), 3)),
+            (text("small_share", lang), _p(s.get("small_project_share"), lang)),
+            (text("p90", lang), num(s.get("projects_for_90pct"), 0)),
+            (text("leverage", lang), num(s.get("leverage"), 2))]
+    return HTML(table_key_values(rows))
+
+
+# -- feasibility ------------------------------------------------------------------------------
+
+def rates_table(rates: pd.DataFrame, *, lang: str) -> HTML:
+    """:func:`kceval.feasibility.problem_rates` output (no grouping) as a table."""
+    df = rates[["measure", "count", "n", "rate", "low", "high"]].copy()
+    df["measure"] = df["measure"].map(lambda v: group_label(v, "measure", lang))
+    return HTML(table_html(df, lang=lang, sortable=False, formats={"count": "int", "n": "int", "rate": "percent",
+                                                                   "low": "percent", "high": "percent"},
+                           labels={"measure": text("measure", lang), "count": text("count", lang), "n": text("n", lang),
+                                   "rate": i18n.label("ax_rate", lang), "low": text("low", lang), "high": text("high", lang)}))
+
+
+def problem_units(ctx: ReportContext) -> pd.DataFrame:
+    """Problem counts and denominators of the compared provinces (input of funnel and shrinkage)."""
+    p = ctx.peers[["region", "province", "problem_count", "n"]].rename(columns={"problem_count": "count"})
+    return p[p["n"] > 0].reset_index(drop=True)
+
+
+def regional_funnel(ctx: ReportContext):
+    """:func:`kceval.funnel.funnel` of the compared provinces' problem rates."""
+    from .funnel import funnel
+
+    return funnel(problem_units(ctx), unit="province")
+
+
+def shrunk_rates(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`kceval.funnel.shrink_rates` of the compared provinces (each pulled to its region)."""
+    from .funnel import shrink_rates
+
+    return shrink_rates(problem_units(ctx), unit="province", group="region")
+
+
+def shrinkage_sentence(ctx: ReportContext) -> HTML:
+    """The province's observed and shrunken problem rate and its place on the funnel plot."""
+    lang = ctx.lang
+    me = ctx.peers[ctx.peers["province"] == ctx.province]
+    if not len(me) or not me["n"].iloc[0]:
+        return HTML("")
+    r = me.iloc[0]
+    msg = text("shrink", lang).format(
+        label=ctx.label, rate=_p(r["problem_rate"], lang), count=int(r["problem_count"]), n=int(r["n"]),
+        shrunk=_p(r["problem_rate_shrunk"], lang), low=_p(r["problem_rate_shrunk_low"], lang),
+        high=_p(r["problem_rate_shrunk_high"], lang), flag=text(f"flag_{r['funnel_flag']}", lang))
+    return HTML(f"<p>{html.escape(msg)}</p>")
+
+
+def risk_table(ctx: ReportContext) -> HTML:
+    """Odds ratios of the risk model ("stopped, adjusted or extended") fitted once on the scope's
+    plan years up to the report year, as known on the as-of date; a message when too few events."""
+    import re
+
+    from .errors import KcevalError
+    from .risk import fit_risk_model
+
+    lang = ctx.lang
+    h = ctx.history.as_of(ctx.as_of)
+    h = h.select(year=[y for y in h.years if y <= ctx.year])
+    try:
+        m = fit_risk_model(h.projects, h.events)
+    except KcevalError as e:
+        return HTML(f"<p>{html.escape(text('risk_unfit', lang))} {html.escape(str(e))}</p>")
+    df = m.params.loc[m.params["term"] != "Intercept", ["term", "odds_ratio", "low", "high", "p_value"]].copy()
+    level = df["term"].str.extract(r"^C\((\w+),.*\)\[T\.(.+)\]$")
+    named = level[0].notna()
+    df.loc[named, "term"] = [group_label(v, c, lang) for c, v in zip(level.loc[named, 0], level.loc[named, 1])]
+    df.loc[~named, "term"] = df.loc[~named, "term"].map(lambda t: text(f"risk_{t}", lang) if f"risk_{t}" in TEXT[lang] else t)
+    caption = text("risk_caption", lang).format(n=i18n.format_number(m.n, lang), events=i18n.format_number(m.n_events, lang),
+                                                auc=i18n.format_number(m.auc, lang, decimals=2))
+    ref = re.search(r"activity, Treatment\(reference='(\w+)'\)", m.formula)
+    if ref:
+        caption += f"; {text('risk_reference', lang)}: {group_label(ref.group(1), 'activity', lang)}"
+    for col, dec in (("odds_ratio", 2), ("low", 2), ("high", 2), ("p_value", 3)):  # four fixed columns
+        df[col] = df[col].map(lambda v, d=dec: i18n.format_number(v, lang, decimals=d))
+    return HTML(table_html(df, lang=lang, caption=caption, sortable=False,
+                           labels={"term": text("measure", lang), "odds_ratio": text("odds_ratio", lang),
+                                   "low": text("low", lang), "high": text("high", lang), "p_value": "p"}))
+
+
+# -- completion -------------------------------------------------------------------------------
+
+def completion_table(ctx: ReportContext) -> HTML:
+    """Acceptance and on-time rates of the projects due, with intervals, and median slippage."""
+    s, lang = ctx.summary, ctx.lang
+    rows = [(text("n_due", lang), i18n.format_number(s.get("acceptance_rate_n"), lang)),
+            (text("acceptance_rate", lang), _interval(s.get("acceptance_rate"), s.get("acceptance_rate_ci"), lang)),
+            (text("on_time_rate", lang), _interval(s.get("on_time_rate"), s.get("on_time_rate_ci"), lang)),
+            (text("slippage", lang), i18n.format_number(s.get("median_slippage_days"), lang, decimals=1))]
+    return HTML(table_key_values(rows))
+
+
+def incidence_frames(ctx: ReportContext, by: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cumulative incidence of acceptance and of stop (competing) for the selection as of the date."""
+    from .survival import cumulative_incidence, time_to_event
+
+    tte = time_to_event(ctx.current.projects, as_of=ctx.as_of)
+    return cumulative_incidence(tte, by=by, cause=1), cumulative_incidence(tte, by=by, cause=2)
+
+
+# -- data sections (kceval.story_data), reachable from here so notebooks need one module -------
+
+_DATA_SECTIONS = ("projects_table", "data_quality_table", "problems_table", "reconciliation_table", "synthetic_note")
+
+
+def __getattr__(name: str):
+    if name in _DATA_SECTIONS:  # resolved on first use: story_data imports this module
+        from . import story_data
+
+        return getattr(story_data, name)
+    raise AttributeError(f"module 'kceval.story' has no attribute {name!r}")
+
+
+__all__ = ["ReportContext", "open_report", "text", "display_name", "headline_figures", "headline_sentence", "headline_table",
+           "comparison_table", "ranking_table", "execution_table", "pefa_table", "concentration_table",
+           "rates_table", "problem_units", "regional_funnel", "shrunk_rates", "shrinkage_sentence",
+           "completion_table", "incidence_frames", "risk_table", *_DATA_SECTIONS]
