@@ -156,7 +156,7 @@ def _finish(outcomes, out) -> int:
 
 def _cmd_report(a) -> int:
     from .batch import plan_jobs, run_batch
-    from .params import check_as_of, check_province
+    from .params import check_province
 
     level = "national" if a.national else "region" if a.region else "province"
     if a.region and a.region not in ("north", "central", "south"):

@@ -24,21 +24,10 @@ from . import geo
 from .dataset import Dataset
 from .errors import ParameterError
 from .records import Estimate
-from .spending import check_by, check_dataset, data_years, project_rows, resolve_as_of
+from .spending import check_by, check_dataset, check_year, data_years, project_rows, resolve_as_of
 
 PROFILE_GROUPINGS: tuple[str, ...] = ("province", "region", "source")
 YEAR_END = 1231
-
-
-def _check_year(ds: Dataset, year) -> int:
-    try:
-        y = int(year)
-    except (TypeError, ValueError):
-        raise ParameterError(f"`year` must be an integer year such as 2019; received {year!r}") from None
-    years = data_years(ds)
-    if y not in years:
-        raise ParameterError(f"`year` must be one of the data's years {years}; received {year!r}")
-    return y
 
 
 def _as_of_in_or_after(ds: Dataset, as_of, year: int) -> pd.Timestamp:
@@ -106,7 +95,7 @@ def monthly_profile(ds: Dataset, *, year: int, by: str | Sequence[str] | None = 
     6
     """
     check_dataset(ds)
-    y0 = _check_year(ds, year)
+    y0 = check_year(ds, year)
     cols = check_by(by, PROFILE_GROUPINGS)
     d = _as_of_in_or_after(ds, as_of, y0)
     pf = _keyed(ds, cols)
@@ -164,7 +153,7 @@ def profile_stats(ds: Dataset, *, year: int, by: str | Sequence[str] | None = No
     True
     """
     check_dataset(ds)
-    y0 = _check_year(ds, year)
+    y0 = check_year(ds, year)
     cols = check_by(by, PROFILE_GROUPINGS)
     d = _as_of_in_or_after(ds, as_of, y0)
     pf = _keyed(ds, cols, d)
@@ -242,7 +231,7 @@ def year_end_forecast(ds: Dataset, *, year: int, as_of, by: str | None = "provin
     True
     """
     check_dataset(ds)
-    y0 = _check_year(ds, year)
+    y0 = check_year(ds, year)
     if by not in (None, "province", "region"):
         raise ParameterError(f"`by` must be 'province', 'region' or None; received {by!r}")
     if not isinstance(min_years, (int, np.integer)) or min_years < 1:

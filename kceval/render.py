@@ -164,12 +164,25 @@ def toc_html(toc: list[tuple[int, str, str]], lang: str) -> str:
     if not toc:
         return ""
     top = min(level for level, _, _ in toc)
-    items = "".join(
-        f'<li class="kc-toc-{level - top + 1}"><a href="#{a}">{html.escape(text)}</a></li>'
-        for level, a, text in toc
-    )
+    # nested lists, so sub-sections do not take numbers from the sections (1, 2, 3, not 1, 2, 5)
+    parts, depth = [], 0
+    for level, a, text in toc:
+        d = min(level - top + 1, depth + 1)  # a skipped level nests one step only
+        if depth and d <= depth:
+            parts.append("</li>")
+        while depth > d:
+            parts.append("</ol></li>")
+            depth -= 1
+        while depth < d:
+            parts.append("<ol>")
+            depth += 1
+        parts.append(f'<li class="kc-toc-{d}"><a href="#{a}">{html.escape(text)}</a>')
+    parts.append("</li>")
+    while depth > 1:
+        parts.append("</ol></li>")
+        depth -= 1
     title = html.escape(i18n.label("contents", lang))
-    return f'<nav class="kc-toc" aria-label="{title}"><h2>{title}</h2><ol>{items}</ol></nav>'
+    return f'<nav class="kc-toc" aria-label="{title}"><h2>{title}</h2>{"".join(parts)}</ol></nav>'
 
 
 # -- page parts -------------------------------------------------------------------------------

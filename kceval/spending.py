@@ -64,6 +64,18 @@ def data_years(ds: Dataset) -> list[int]:
     return [int(y) for y in ys]
 
 
+def check_year(ds: Dataset, year) -> int:
+    """``year`` as an int if the data have it, else a ParameterError listing the data's years."""
+    try:
+        y = int(year)
+    except (TypeError, ValueError):
+        raise ParameterError(f"`year` must be an integer year such as 2019; received {year!r}") from None
+    years = data_years(ds)
+    if y not in years:
+        raise ParameterError(f"`year` must be one of the data's years {years}; received {year!r}")
+    return y
+
+
 def data_span(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Dates an as-of date may take: 1 January of the first year to 31 December after the last."""
     years = data_years(ds)

@@ -27,7 +27,7 @@ from .dataset import Dataset
 from .errors import ParameterError
 from .profile import forecast, profile_stats, year_end_forecast
 from .pefa import pefa_grades, pefa_pi1, pefa_pi2
-from .spending import check_dataset, data_years, execution, leverage, resolve_as_of
+from .spending import check_dataset, check_year, execution, leverage, resolve_as_of
 
 HEADLINE_KEYS: tuple[str, ...] = (
     "plan_vnd", "executed_vnd", "execution_rate", "execution_rate_revised", "gap_to_target_vnd",
@@ -56,13 +56,7 @@ def _json(v: Any) -> Any:
 
 
 def _year_and_date(ds: Dataset, year, as_of) -> tuple[int, pd.Timestamp]:
-    try:
-        y = int(year)
-    except (TypeError, ValueError):
-        raise ParameterError(f"`year` must be an integer year such as 2019; received {year!r}") from None
-    years = data_years(ds)
-    if y not in years:
-        raise ParameterError(f"`year` must be one of the data's years {years}; received {year!r}")
+    y = check_year(ds, year)
     d = resolve_as_of(ds, as_of if as_of is not None else pd.Timestamp(y, 12, 31))
     if d < pd.Timestamp(y, 1, 1):
         raise ParameterError(f"`as_of` must not be before the plan year {y}; received {d.date()}")

@@ -9,7 +9,6 @@ import html
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat

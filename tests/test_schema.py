@@ -1,6 +1,5 @@
 """Canonical tables and their validation: every problem, located, at once."""
 import pandas as pd
-import pytest
 
 from kceval.schema import columns, validate_tables
 from tests.conftest import tiny_tables

@@ -1,0 +1,97 @@
+"""The `kceval` command: exit codes, JSON output, and the thin delegation to the package."""
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kceval.cli import main
+from kceval.dataset import SAMPLE_DIR
+
+BAD = Path(__file__).with_name("bad_inputs")
+
+SPENDING_KEYS = ["execution_rate_revised", "gap_to_target_vnd", "pi1_outturn", "pi1_grade", "pi2_cv", "pi2_grade",
+                 "hhi", "effective_projects", "gini", "gini_ci", "theil", "theil_between_share",
+                 "small_project_share", "projects_for_90pct", "leverage", "q4_share", "december_ratio",
+                 "forecast_rate", "forecast_interval", "naive_forecast_rate"]
+FEASIBILITY_KEYS = ["stop_rate", "adjustment_rate", "extension_rate", "problem_rate", "stop_rate_ci",
+                    "adjustment_rate_ci", "extension_rate_ci", "problem_rate_ci", "problem_rate_shrunk",
+                    "funnel_flag", "acceptance_rate", "on_time_rate", "median_slippage_days",
+                    "median_days_to_acceptance"]
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_validate_exit_codes_and_json(capsys):
+    code, out, _ = run(capsys, "validate", str(SAMPLE_DIR))
+    assert code == 0 and "0 error(s)" in out                      # warnings alone exit 0
+    code, out, _ = run(capsys, "validate", str(BAD / "unknown_province.csv"), "--json")
+    assert code == 1
+    problems = json.loads(out)
+    assert problems and set(problems[0]) == {"severity", "file", "sheet", "row", "column", "value", "message", "hint"}
+    assert any(p["severity"] == "error" and "did you mean" in (p["hint"] + p["message"]) for p in problems)
+    with pytest.raises(SystemExit) as e:
+        main(["validate"])                                         # usage error: argparse exits 2
+    assert e.value.code == 2
+    code, _, err = run(capsys, "validate", "/no/such/folder")
+    assert code == 2 and "does not exist" in err
+
+
+def test_import_writes_canonical_tables(capsys, tmp_path):
+    src = BAD / "title_rows.xlsx"  # a provincial sheet: title rows above the header, money in triệu
+    code, out, _ = run(capsys, "import", str(src), "--out", str(tmp_path), "--as-of", "2019-06-30",
+                       "--money-unit", "trieu", "--format", "parquet")
+    assert "wrote" in out and (tmp_path / "projects.parquet").exists()
+    back = pd.read_parquet(tmp_path / "projects.parquet")
+    assert len(back) >= 1 and back["support_vnd"].dtype.kind == "i"
+
+
+def test_sample_command_is_byte_identical(capsys, tmp_path):
+    assert run(capsys, "sample", "--out", str(tmp_path))[0] == 0
+    for name in ("plans.csv", "projects.csv", "events.csv", "payments.csv"):
+        assert (tmp_path / name).read_bytes() == (SAMPLE_DIR / name).read_bytes()
+
+
+def test_summary_json_has_every_headline_key(capsys):
+    code, out, _ = run(capsys, "summary", "--year", "2019", "--as-of", "2019-06-30", "--region", "south", "--json")
+    assert code == 0
+    s = json.loads(out)
+    # published: 16.578 of 85.865 billion VND (ARIT 2019 seed report); the sample is calibrated to it
+    assert s["plan_vnd"] == 85_865_000_000 and s["executed_vnd"] == 16_578_000_000
+    assert round(s["execution_rate"], 3) == 0.193
+    for k in ["n_projects", "status_counts", "activity_counts", *SPENDING_KEYS, *FEASIBILITY_KEYS]:
+        assert k in s, k
+    assert sum(s["status_counts"].values()) == s["n_projects"]
+    code, out, _ = run(capsys, "summary", "--year", "2019", "--province", "dong nai", "--json")
+    p = json.loads(out)
+    assert p["selection"] == "Đồng Nai" and p["funnel_flag"] in ("within", "above", "below")
+
+
+@pytest.mark.parametrize("args, text", [
+    (["--province", "Dong Nia", "--year", "2019"], "did you mean 'Đồng Nai'"),
+    (["--province", "../../etc", "--year", "2019"], "`province` must be one of"),
+    (["--province", "Đồng Nai", "--year", "2019", "--as-of", "2021-03-01"], "`as_of`"),
+    (["--province", "Đồng Nai", "--year", "2019", "--data", "/no/such/dir"], "`data`"),
+    (["--region", "west", "--year", "2019"], "`region` must be one of"),
+    (["--national", "--year", "abc"], "`year`"),
+    (["--national", "--year", "2019", "--lang", "fr"], "`lang` must be one of"),
+])
+def test_report_parameters_checked_before_any_kernel(capsys, args, text, tmp_path):
+    code, _, err = run(capsys, "report", *args, "--out", str(tmp_path))
+    assert code == 2 and text in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_report_renders_one_province(capsys, tmp_path):
+    code, out, _ = run(capsys, "report", "--province", "tp hcm", "--year", "2019", "--as-of", "2019-06-30",
+                       "--lang", "en", "--out", str(tmp_path))
+    assert code == 0
+    html = Path(out.strip().splitlines()[-1])
+    assert html.parent == tmp_path and html.name == "province-tp-ho-chi-minh-2019-2019-06-30-en.html"
+    page = html.read_text(encoding="utf-8")
+    assert 'lang="en"' in page and "TP. Hồ Chí Minh" in page
+    assert (tmp_path / "index.html").exists() and html.with_suffix(".ipynb").exists()
