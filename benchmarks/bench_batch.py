@@ -76,8 +76,8 @@ def main(argv=None) -> int:
         failed = [o.name for o in out if o.status != "ok"]
         cells = {o.name: cell_seconds(tmp / "batch" / f"{o.name}.ipynb") for o in out}
         # a worker's first report pays for its kernel's first data load: leave those out ("warm")
-        firsts = set(sorted(out, key=lambda o: -cells[o.name])[: a.jobs]) if len(out) > a.jobs else set()
-        warm = [o for o in out if o not in firsts]
+        firsts = {o.name for o in sorted(out, key=lambda o: -cells[o.name])[: a.jobs]} if len(out) > a.jobs else set()
+        warm = [o for o in out if o.name not in firsts]
         overhead = [o.seconds - cells[o.name] for o in warm]
 
     naive_equiv = per_naive * len(jobs)

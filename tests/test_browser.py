@@ -150,3 +150,63 @@ def test_the_network_check_catches_a_cdn_page(browser, site, tmp_path):
     page, log = open_offline(browser, stock)
     assert any("cdnjs" in u for u in log["blocked"])
     page.close()
+
+
+@pytest.fixture(scope="module")
+def province_page(tmp_path_factory):
+    """The real province report on a copy of the sample where one project is titled <script>…."""
+    import shutil
+
+    from kceval.dataset import SAMPLE_DIR
+    from kceval.io import read_canonical_table, write_tables
+
+    data = tmp_path_factory.mktemp("data")
+    for f in SAMPLE_DIR.iterdir():
+        shutil.copy(f, data / f.name)
+    tables = {t: read_canonical_table(data / f"{t}.csv", t) for t in ("plans", "projects", "events", "payments")}
+    projects = tables["projects"]
+    target = projects.index[(projects["province"] == "Đồng Nai") & (projects["year"] == 2019)][0]
+    projects.loc[target, "title"] = XSS
+    write_tables(tables, data)
+    out = tmp_path_factory.mktemp("province")
+    km = report.start_kernel()
+    try:
+        res = report.render_report(REPO / "notebooks" / "province_report.ipynb",
+                                   {"province": "Đồng Nai", "year": 2019, "as_of": "2019-06-30", "data": str(data)},
+                                   out_dir=out, lang="vi", km=km)
+    finally:
+        report.stop_kernel(km)
+    assert res.status == "ok", res.error
+    return res.html_path
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_real_province_report_offline_with_a_script_title(browser, province_page):
+    page, log = open_offline(browser, province_page)
+    imgs = page.eval_on_selector_all("img", "els => els.map(e => e.complete && e.naturalWidth > 0)")
+    assert len(imgs) >= 5 and all(imgs)
+    # the hostile title is shown as text in the projects table, and no dialog fired
+    assert XSS in page.text_content("body")
+    assert page.eval_on_selector_all("table.kc-sortable td", f"tds => tds.some(t => t.textContent === {XSS!r})")
+    # every contents link leads to its section
+    anchors = page.eval_on_selector_all(".kc-toc a", "as => as.map(a => a.getAttribute('href'))")
+    assert len(anchors) >= 8
+    for a in anchors:
+        assert page.evaluate(f"document.getElementById({a[1:]!r}) !== null")
+    page.click(f".kc-toc a[href='{anchors[-1]}']")
+    page.wait_for_function(f"location.hash === {anchors[-1]!r}")
+    # the project table sorts by support in VND, not by the formatted text
+    sel = "table.kc-sortable"
+    tables = page.eval_on_selector_all(sel, "ts => ts.map(t => Array.from(t.tHead.rows[0].cells).map(c => c.textContent))")
+    from kceval.story import text
+
+    k = next(i for i, h in enumerate(tables) if any(text("title", "vi") in c for c in h))
+    col = next(i for i, c in enumerate(tables[k]) if c.startswith(text("support", "vi")))
+    page.locator(sel).nth(k).locator("thead th").nth(col).click()
+    keys = page.locator(sel).nth(k).evaluate(
+        f"t => Array.from(t.tBodies[0].rows).map(r => parseFloat(r.cells[{col}].dataset.sort))")
+    assert keys == sorted(keys) and len(keys) > 3
+    assert_clean(log)
+    page.close()
