@@ -79,6 +79,9 @@ class ReportContext:
                 f"{len(self.current.projects)} projects, {len(self.peers)} provinces compared>")
 
 
+_BY_PROVINCE: dict[tuple, pd.DataFrame] = {}
+
+
 def open_report(*, province: str | None = None, region: str | None = None, year: int = 2019, as_of: str = "",
                 data: str = "", lang: str = "vi") -> ReportContext:
     """Load the data (memoised) and compute what every section of a report shares.
@@ -106,9 +109,19 @@ def open_report(*, province: str | None = None, region: str | None = None, year:
     reg = geo.region_of(prov) if prov else (geo.check_region(region) if region else None)
     s = summary(ds, year=year, province=prov, region=region, as_of=str(d.date()))
     kw = dict(year=int(year), as_of=str(d.date()))
-    merged = headline_spending_by_province(ds, **kw)
-    for extra in (headline_feasibility_by_province(ds, **kw), headline_completion_by_province(ds, **kw)):
-        merged = merged.merge(extra.drop(columns=["region"]), on="province", how="left")
+    # every report of a batch on the same data and period compares against the same provinces:
+    # compute that frame once per warm kernel (keyed by the data's file hashes), hand out copies
+    key = (tuple(sorted(ds.files.items())), ds.source, len(ds.projects), kw["year"], kw["as_of"])
+    merged = _BY_PROVINCE.get(key) if ds.files else None
+    if merged is None:
+        merged = headline_spending_by_province(ds, **kw)
+        for extra in (headline_feasibility_by_province(ds, **kw), headline_completion_by_province(ds, **kw)):
+            merged = merged.merge(extra.drop(columns=["region"]), on="province", how="left")
+        if ds.files:
+            if len(_BY_PROVINCE) >= 8:
+                _BY_PROVINCE.pop(next(iter(_BY_PROVINCE)))
+            _BY_PROVINCE[key] = merged
+    merged = merged.copy()
     history = ds.select(province=prov, region=region) if (prov or region) else ds
     selection = history.select(year=int(year))
     return ReportContext(ds=ds, year=int(year), as_of=d, lang=lang, label=label, province=prov, region=reg,
