@@ -141,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         num = head.select_dtypes("number").drop(columns=["pefa_year"], errors="ignore")
         print("\nmedian across provinces:")
         print(num.median().to_frame("median").T.to_string(index=False))
-    ok = total <= a.goal
-    print(f"\nTOTAL headline batch by province, {a.projects:,} projects: {total:.2f} s "
+    models = sum(s for _, n, s in rows if "once" in n)
+    ok = total + models <= a.goal
+    print(f"\nTOTAL headline batch by province, {a.projects:,} projects: {total:.2f} s; "
+          f"with the risk and Cox models fitted once: {total + models:.2f} s "
           f"(goal ≤ {a.goal:g} s: {'met' if ok else 'NOT met'})")
     return 0 if ok else 1
 
