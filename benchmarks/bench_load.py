@@ -1,7 +1,7 @@
 """Loading scale: build, write, read and validate 1,000,000 projects; load the bundled sample.
 
 Builds canonical tables with :func:`kceval.sample.scale` (seed 0), writes them as Parquet
-(:func:`kceval.io.write_tables`) into a temporary folder, then times (median of ``--runs``):
+(:func:`kceval.export.write_tables`) into a temporary folder, then times (median of ``--runs``):
 build, write, read (:func:`kceval.io.read_dataset`), validate
 (:meth:`kceval.dataset.Dataset.from_tables`), a province-level summary (plan, executed,
 execution rate, number of projects, counts by status — plain pandas on the Dataset tables),
@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from kceval import io
+from kceval.export import write_tables
 from kceval.dataset import SAMPLE_DIR, Dataset
 from kceval.sample import scale
 
@@ -85,7 +86,7 @@ def main(argv=None) -> int:
     t_build, tables = timed(lambda: scale(a.projects, seed=0), a.runs)
     rows.append(("build (scale)", t_build))
     with tempfile.TemporaryDirectory() as tmp:
-        t_write, _ = timed(lambda: io.write_tables(tables, tmp, format="parquet"), a.runs)
+        t_write, _ = timed(lambda: write_tables(tables, tmp, format="parquet"), a.runs)
         rows.append(("write Parquet (write_tables)", t_write))
         size = sum(p.stat().st_size for p in Path(tmp).iterdir())
         t_read, loaded = timed(lambda: io.read_dataset(tmp), a.runs)

@@ -10,15 +10,12 @@ complete files and the same code runs on a Dask cluster (``executor="dask"``).
 """
 from __future__ import annotations
 
-import atexit
 import concurrent.futures as cf
 import hashlib
 import json
 import multiprocessing as mp
 import os
 import sys
-import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,9 +23,10 @@ from typing import Any, Callable, Iterable, Sequence
 
 from . import geo
 from .errors import ParameterError
+from .execute import REPO_ROOT
 from .params import safe_output_path, slug, write_atomic
+from .worker import init_worker, run_job
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {"province": "notebooks/province_report.ipynb", "region": "notebooks/region_report.ipynb",
              "national": "notebooks/national_report.ipynb"}
 LEVELS = ("province", "region", "national", "all")
@@ -128,89 +126,10 @@ def job_key(job: Job, data_key: str) -> str:
     """Hash of everything a report depends on: notebook bytes, parameters, data, kceval version."""
     from . import __version__
 
-    nb_bytes = (REPO_ROOT / job.notebook).read_bytes() if not Path(job.notebook).is_absolute() else Path(job.notebook).read_bytes()
-    h = hashlib.sha256(nb_bytes)
+    h = hashlib.sha256((REPO_ROOT / job.notebook).read_bytes())  # an absolute path stays as it is
     h.update(json.dumps(job.key_fields, sort_keys=True, ensure_ascii=False).encode())
     h.update(f"|{data_key}|{__version__}".encode())
     return h.hexdigest()
-
-
-# -- the worker side (runs in a worker process or on a Dask worker) ------------------------------
-
-_STATE: dict[str, Any] = {}
-
-
-def _worker_state(max_uses: int):
-    """This process's warm kernel and renderer, created on first use."""
-    if "kernel" not in _STATE:
-        from .kernels import WarmKernel
-        from .render import Renderer
-
-        k = WarmKernel(cwd=REPO_ROOT, max_uses=max_uses)
-        atexit.register(k.shutdown)
-        _STATE["kernel"], _STATE["renderer"] = k, Renderer()
-    return _STATE["kernel"], _STATE["renderer"]
-
-
-def error_page(title: str, error: str, lang: str) -> str:
-    """A minimal self-contained page for a report that could not even be rendered."""
-    from html import escape
-
-    head = "Báo cáo lỗi" if lang == "vi" else "Report failed"
-    return (f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f'</head><body><h1>{escape(title)}</h1><div class="kc-error" role="alert"><h2>{head}</h2>'
-            f'<pre>{escape(error)}</pre></div></body></html>')
-
-
-def _init_worker(cache_env: str | None, max_uses: int) -> None:
-    if cache_env:
-        os.environ["KCEVAL_CACHE_DIR"] = cache_env
-    time.sleep((os.getpid() % 4) * 0.3)  # stagger kernel starts: simultaneous starts can race for ports
-    k, _ = _worker_state(max_uses)
-    try:
-        k.acquire()  # start the kernel now, in parallel with the other workers
-        k.uses = 0
-    except Exception:  # noqa: BLE001 - retried when the first job needs it
-        k.shutdown()
-
-
-def run_job(job: Job, *, timeout: int = 600, max_uses: int = 50, cache_env: str | None = None) -> dict:
-    """Render one job in this process's warm kernel; return the files' bytes and the outcome.
-
-    Never raises for a failing notebook: the HTML page shows the error and the status says so.
-    """
-    from .report import render_report
-
-    if cache_env and not os.environ.get("KCEVAL_CACHE_DIR"):
-        os.environ["KCEVAL_CACHE_DIR"] = cache_env
-    kernel, renderer = _worker_state(max_uses)
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kceval-job-") as tmp:
-        ok = False
-        km = None
-        # last resort for a kernel that ignores the interrupt sent at `timeout`: kill it
-        killer = None
-        try:
-            km = kernel.acquire()
-            killer = threading.Timer(timeout + 15, kernel.kill)
-            killer.daemon = True
-            killer.start()
-            nb_path = job.notebook if Path(job.notebook).is_absolute() else str(REPO_ROOT / job.notebook)
-            res = render_report(nb_path, job.params, out_dir=tmp, lang=job.lang, renderer=renderer, km=km,
-                                title=job.title, name=job.name, kernel_name=kernel.kernel_name, timeout=timeout)
-            ok = res.status == "ok"
-            html = Path(res.html_path).read_bytes()
-            ipynb = Path(res.ipynb_path).read_bytes() if Path(res.ipynb_path).exists() else None
-            status, error, headline, params = res.status, res.error, res.headline, res.params
-        except Exception as exc:  # noqa: BLE001 - a report's failure must not stop the batch
-            status, error, headline, params = "failed", f"{type(exc).__name__}: {exc}".splitlines()[0], {}, job.params
-            html, ipynb = error_page(job.title, error, job.lang).encode("utf-8"), None
-        finally:
-            if killer is not None:
-                killer.cancel()
-            kernel.release(ok=ok)
-    return {"name": job.name, "status": status, "error": error, "headline": headline, "params": params,
-            "html": html, "ipynb": ipynb, "seconds": round(time.perf_counter() - t0, 3)}
 
 
 # -- the batch (this process) ----------------------------------------------------------------------
@@ -361,18 +280,16 @@ def run_batch(jobs: Sequence[Job], *, out_dir: str | os.PathLike = "reports", da
         elif todo:
             _run_dask(todo, collect, scheduler=scheduler, timeout=timeout, max_uses=max_uses)
     finally:
+        # the manifest already holds every rendered report (collect) and every cached one
         prog.close()
-        for name, o in outcomes.items():
-            manifest[name] = asdict(o) if o.status != "cached" else {**manifest[name], "status": "ok"}
-        write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, default=str))
-        write_index_pages(out, {k: {**v, "status": v.get("status", "ok")} for k, v in manifest.items()})
+        write_index_pages(out, manifest)
     return [outcomes[j.name] for j in jobs if j.name in outcomes]
 
 
 def _run_local(todo: list[Job], collect, *, n_jobs: int, timeout: int, max_uses: int, cache_env: str) -> None:
     n = max(1, min(n_jobs, len(todo)))
     ctx = mp.get_context("spawn")  # no inherited zmq/matplotlib state from this process
-    with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
+    with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker,
                                 initargs=(cache_env, max_uses)) as ex:
         futs = {ex.submit(run_job, j, timeout=timeout, max_uses=max_uses, cache_env=cache_env): j for j in todo}
         try:

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_validate(a) -> int:
     from .io import read_dataset
-    from .schema import validate_tables
+    from .validate import validate_tables
 
     loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source)
     v = validate_tables(loaded.tables, loaded.origins)
@@ -94,8 +94,9 @@ def _cmd_validate(a) -> int:
 
 
 def _cmd_import(a) -> int:
-    from .io import import_summary, read_dataset, write_tables
-    from .schema import validate_tables
+    from .export import write_tables
+    from .io import import_summary, read_dataset
+    from .validate import validate_tables
 
     loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source)
     v = validate_tables(loaded.tables, loaded.origins)
@@ -135,7 +136,7 @@ def _cmd_summary(a) -> int:
 
 def _check_jobs(jobs) -> None:
     """Check each distinct notebook's parameters before any kernel starts (ParameterError -> exit 2)."""
-    from .batch import REPO_ROOT
+    from .execute import REPO_ROOT
     from .params import check_parameters
 
     seen = set()

@@ -32,7 +32,7 @@ import pandas as pd
 
 from .dataset import to_date
 from .errors import ParameterError
-from .feasibility import _ci, _num, _scope, check_by, _slim_projects, wilson
+from .feasibility import _ci, _num, _scope, _slim_projects, _wide_rates, check_by, wilson
 
 DAY = np.timedelta64(1, "D")
 
@@ -219,16 +219,9 @@ def headline_completion_by_province(ds, *, year: int, as_of=None) -> pd.DataFram
         return pd.DataFrame(columns=_BY_PROVINCE_COLUMNS)
     f = completion_flags(pr, as_of=d)
     r = _rates(f, keys)
-    wide = r.pivot(index=keys, columns="measure", values=["count", "n", "rate", "low", "high"])
-    out = pd.DataFrame(index=wide.index)
+    out, wide = _wide_rates(r, keys, ["acceptance", "on_time"])
     out["n_due"] = wide[("n", "acceptance")].astype(np.int64)
-    out["acceptance_rate"] = wide[("rate", "acceptance")].astype(float)
-    out["acceptance_rate_low"] = wide[("low", "acceptance")].astype(float)
-    out["acceptance_rate_high"] = wide[("high", "acceptance")].astype(float)
     out["n_on_time_known"] = wide[("n", "on_time")].astype(np.int64)
-    out["on_time_rate"] = wide[("rate", "on_time")].astype(float)
-    out["on_time_rate_low"] = wide[("low", "on_time")].astype(float)
-    out["on_time_rate_high"] = wide[("high", "on_time")].astype(float)
     sl = f[f["slip_days"].notna()].groupby(keys, observed=True)
     out["median_slippage_days"] = sl["slip_days"].median()
     out["n_slip_censored"] = sl["slip_censored"].sum().reindex(out.index).fillna(0).astype(np.int64)

@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import geo
 from .errors import DataError, ParameterError, Problem
-from .schema import SOURCES, TABLES, Validated, validate_tables
+from .schema import SOURCES, TABLES
+from .validate import Validated, validate_tables
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = PACKAGE_ROOT / "data" / "sample"

@@ -209,6 +209,18 @@ def _slim_projects(projects: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return out.assign(region=out["region"].astype("category"), province=out["province"].astype("category"))
 
 
+def _wide_rates(r: pd.DataFrame, keys: list[str], measures) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long rates (``measure, count, n, rate, low, high``) to one row per group with
+    ``{measure}_rate``, ``_low`` and ``_high``; also returns the pivot, for counts and denominators."""
+    wide = r.pivot(index=keys, columns="measure", values=["rate", "low", "high", "count", "n"])
+    out = pd.DataFrame(index=wide.index)
+    for m in measures:
+        out[f"{m}_rate"] = wide[("rate", m)].astype(float)
+        out[f"{m}_rate_low"] = wide[("low", m)].astype(float)
+        out[f"{m}_rate_high"] = wide[("high", m)].astype(float)
+    return out, wide
+
+
 def _ci(lo, hi) -> list | None:
     return None if np.isnan(lo) else [float(lo), float(hi)]
 
@@ -256,13 +268,8 @@ def headline_feasibility_by_province(ds, *, year: int, as_of=None) -> pd.DataFra
     if not len(slim):
         return pd.DataFrame(columns=_BY_PROVINCE_COLUMNS)
     r = rates_from_flags(problem_flags(slim, sel.events), ["region", "province"])
-    wide = r.pivot(index=["region", "province"], columns="measure", values=["rate", "low", "high", "count", "n"])
-    out = pd.DataFrame(index=wide.index)
+    out, wide = _wide_rates(r, ["region", "province"], MEASURES)
     out["n"] = wide[("n", "problem")].astype(np.int64)
-    for m in MEASURES:
-        out[f"{m}_rate"] = wide[("rate", m)].astype(float)
-        out[f"{m}_rate_low"] = wide[("low", m)].astype(float)
-        out[f"{m}_rate_high"] = wide[("high", m)].astype(float)
     out["problem_count"] = wide[("count", "problem")].astype(np.int64)
     out = out.reset_index()
     out[["region", "province"]] = out[["region", "province"]].astype(object)

@@ -12,8 +12,7 @@ approved, revised) or a *payment* sheet (project id, date, amount), judged from 
 """
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -347,36 +346,4 @@ def import_grid(g: Grid, *, money_unit: str | None = None, as_of: pd.Timestamp |
             out.notes.append(f"{where}: column {header!r} read as cumulative executed money: {len(ex)} payment(s) "
                              f"dated at the as-of date {asof.date()}; {n_zero} project(s) with nothing executed")
     check_totals(body, total, data, parsed, cols, nums, units, problem, out.notes, where)
-    return out
-
-
-def in_user_terms(problems: Sequence[Problem], origins: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Problems with canonical column names (from validation) renamed to the user's headers.
-
-    The importer records, for each output row, the header each canonical column came from
-    (``origins[table]["header:<column>"]``); a problem located at that file, sheet and row
-    gets that header as its ``column``. Other problems are returned unchanged.
-
-    Examples
-    --------
-    >>> o = {"projects": pd.DataFrame({"file": ["a.csv"], "sheet": [None], "row": [2],
-    ...                                "header:support_vnd": ["Kinh phí (triệu đồng)"]})}
-    >>> p = Problem("error", "a.csv", None, 2, "support_vnd", -1, "support_vnd fails the check greater_than(0)")
-    >>> in_user_terms([p], o)[0].column
-    'Kinh phí (triệu đồng)'
-    """
-    lookup: dict[tuple, str] = {}
-    for o in origins.values():
-        hcols = [c for c in o.columns if c.startswith("header:")]
-        if not hcols:
-            continue
-        long = o.melt(id_vars=["file", "sheet", "row"], value_vars=hcols, var_name="col", value_name="header").dropna(
-            subset=["header"])
-        sheets = long["sheet"].where(long["sheet"].notna(), None)
-        lookup.update(zip(zip(long["file"].astype(str), sheets, long["row"].astype(int), long["col"].str[7:]),
-                          long["header"]))
-    out = []
-    for p in problems:
-        h = lookup.get((p.file, p.sheet, p.row, p.column)) if p.row is not None and p.column else None
-        out.append(replace(p, column=h) if h else p)
     return out

@@ -1,20 +1,18 @@
-"""Reading and writing files: the only module of kceval that reads input files.
+"""Reading files: the only module of kceval that reads input files.
 
 Canonical tables (``plans``, ``projects``, ``events``, ``payments`` as CSV or Parquet in one
 folder) are read directly. Messy provincial spreadsheets (CSV in UTF-8, UTF-8 with BOM,
 Windows-1258 or Windows-1252; Excel ``.xlsx``; Parquet) are read into grids of cells here and
 turned into canonical rows by :mod:`kceval.importer` (Vietnamese headers, units, numbers,
-dates are parsed by :mod:`kceval.vnparse`, words by :mod:`kceval.vnwords`). :func:`write_tables` writes canonical
-tables deterministically and atomically.
+dates are parsed by :mod:`kceval.vnparse`, words by :mod:`kceval.vnwords`).
+Writing canonical tables is :mod:`kceval.export`.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import io as _io
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, ParameterError, Problem, check_choice
-from .importer import Grid, Part, import_grid, in_user_terms, parse_cells  # noqa: F401 - in_user_terms re-exported
-from .schema import SOURCES, TABLES, coerce_table, columns, empty
-from .vnparse import MONEY_UNITS, decode_text, fold, parse_date, sniff_delimiter
+from .importer import Grid, Part, import_grid, parse_cells
+from .schema import SOURCES, TABLES, coerce_table, empty
+from .textfile import decode_text, sniff_delimiter
+from .vnparse import MONEY_UNITS, fold, parse_date
 
 DATE_COLUMNS = {
     "plans": (),
@@ -100,7 +99,7 @@ def _read_canonical(path: Path, table: str) -> tuple[pd.DataFrame | None, list[P
     except Exception as exc:  # noqa: BLE001 - pandas/pyarrow raise many types for a damaged file
         return None, [Problem("error", str(path), None, None, None, None,
                               f"the {table} table cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
-                              "write it again with `kceval import` or kceval.io.write_tables")]
+                              "write it again with `kceval import` or kceval.export.write_tables")]
     for c in DATE_COLUMNS[table]:
         if c in df.columns:
             raw = df[c]
@@ -266,7 +265,7 @@ def read_dataset(path: str | Path | Sequence[str | Path], *, money_unit: str | N
     Returns
     -------
     Loaded
-        Tables (not yet validated: see :func:`kceval.schema.validate_tables`), the origin of
+        Tables (not yet validated: see :func:`kceval.validate.validate_tables`), the origin of
         each row, every problem found while reading, file hashes, notes and excluded-row counts.
 
     Examples
@@ -331,65 +330,6 @@ def read_dataset(path: str | Path | Sequence[str | Path], *, money_unit: str | N
         problems += lp.problems
         files.update(lp.files)
     return Loaded(tables, origins, problems, files, notes, any(lp.synthetic for lp in loaded_parts), excluded)
-
-
-# -- writing -----------------------------------------------------------------------------------
-SORT_KEYS: dict[str, list[str]] = {
-    "plans": ["year", "province", "source"], "projects": ["project_id"],
-    "events": ["project_id", "date", "kind"], "payments": ["project_id", "date", "amount_vnd"],
-}
-
-
-def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # shared data: mkstemp's 0600 would hide it from other users
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format: str = "csv") -> list[Path]:
-    """Write canonical tables to ``out_dir`` atomically and deterministically.
-
-    Each table is written to a temporary file in the same folder and moved into place with
-    ``os.replace``. CSV is UTF-8 without BOM, ``\\n`` line endings, no index, dates as
-    YYYY-MM-DD, rows sorted (plans by year, province, source; projects by project_id; events
-    by project_id, date, kind; payments by project_id, date, amount), so the same tables give
-    byte-identical files. Only canonical columns are written; missing tables are written empty.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from kceval.schema import empty
-    >>> [p.name for p in write_tables({"plans": empty("plans")}, tempfile.mkdtemp())]
-    ['plans.csv', 'projects.csv', 'events.csv', 'payments.csv']
-    """
-    check_choice("format", format, ["csv", "parquet"])
-    unknown = set(tables) - set(TABLES)
-    if unknown:
-        raise ParameterError(f"`tables` keys must be {', '.join(TABLES)}; received {sorted(unknown)}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for t in TABLES:
-        df = coerce_table(t, tables[t]) if t in tables else empty(t)
-        missing = [c for c in columns(t) if c not in df.columns]
-        if missing:
-            raise ParameterError(f"`tables[{t!r}]` must have the columns {', '.join(columns(t))}; missing {missing}")
-        df = df[columns(t)].sort_values(SORT_KEYS[t], kind="mergesort").reset_index(drop=True)
-        path = out / f"{t}.{format}"
-        if format == "csv":
-            data = df.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode("utf-8")
-            _atomic_write(path, lambda tmp, d=data: Path(tmp).write_bytes(d))
-        else:
-            _atomic_write(path, lambda tmp, d=df: d.to_parquet(tmp, index=False))
-        written.append(path)
-    return written
 
 
 def import_summary(loaded: Loaded) -> str:

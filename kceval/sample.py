@@ -150,12 +150,12 @@ def write_sample(out_dir: str | Path, **kwargs) -> list[Path]:
     ...     [p.name for p in write_sample(d, years=[2019])]
     ['plans.csv', 'projects.csv', 'events.csv', 'payments.csv', 'SYNTHETIC']
     """
-    from . import io
+    from .export import write_tables
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = generate(**kwargs)
-    written = [Path(p) for p in io.write_tables(tables, out, format="csv")]
+    written = [Path(p) for p in write_tables(tables, out, format="csv")]
     marker = out / "SYNTHETIC"
     marker.write_bytes(b"")
     return [*sorted(written, key=lambda p: TABLES.index(p.stem) if p.stem in TABLES else 99), marker]

@@ -1,7 +1,7 @@
 """The bad-input corpus (tests/bad_inputs/, made by make_corpus.py): each file, its expected problem.
 
 Every case reads through the public entry point (read_dataset) and validates like the CLI
-(schema.validate_tables with the reader's origins), so each problem is located in the user's
+(validate.validate_tables with the reader's origins), so each problem is located in the user's
 terms: file, row (as seen in the editor / Excel, header = row 1), column (the user's header).
 """
 from pathlib import Path
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from kceval.errors import KcevalError
-from kceval.io import in_user_terms, read_dataset
-from kceval.schema import validate_tables
+from kceval.io import read_dataset
+from kceval.validate import validate_tables
 
 B = Path(__file__).resolve().parent / "bad_inputs"
 AS_OF = "2019-06-30"
@@ -24,7 +24,7 @@ def run(name, **kw):
     kw.setdefault("as_of", AS_OF)
     loaded = read_dataset(paths, **kw)
     v = validate_tables(loaded.tables, loaded.origins)
-    return loaded, loaded.problems + in_user_terms(v.problems, loaded.origins)
+    return loaded, loaded.problems + v.problems  # validation names the user's headers itself
 
 
 def find(problems, severity, text):

@@ -158,7 +158,8 @@ def province_page(tmp_path_factory):
     import shutil
 
     from kceval.dataset import SAMPLE_DIR
-    from kceval.io import read_canonical_table, write_tables
+    from kceval.export import write_tables
+    from kceval.io import read_canonical_table
 
     data = tmp_path_factory.mktemp("data")
     for f in SAMPLE_DIR.iterdir():

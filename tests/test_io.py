@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from kceval.errors import ParameterError
-from kceval.io import decode_text, import_summary, read_dataset, write_tables
-from kceval.schema import validate_tables
+from kceval.export import write_tables
+from kceval.io import import_summary, read_dataset
+from kceval.textfile import decode_text
+from kceval.validate import validate_tables
 from kceval.vnparse import ParseError, as_of_from_text, parse_date, split_unit, year_from_text
 from kceval.vnwords import map_header, parse_activity, parse_source, parse_status, province_from_text
 

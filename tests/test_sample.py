@@ -19,7 +19,8 @@ from kceval.calibrate import apportion, apportion_groups
 from kceval.dataset import SAMPLE_DIR, Dataset
 from kceval.errors import ParameterError
 from kceval.sample import generate, scale, write_sample
-from kceval.schema import columns, validate_tables
+from kceval.schema import columns
+from kceval.validate import validate_tables
 
 D19 = pd.Timestamp("2019-06-30")
 

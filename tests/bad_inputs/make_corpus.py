@@ -205,7 +205,7 @@ def main() -> None:
         HERE / "good.parquet", index=False)
     canon = HERE / "canonical_unknown_payment"
     canon.mkdir()
-    from kceval.io import write_tables  # canonical tables as kceval writes them
+    from kceval.export import write_tables  # canonical tables as kceval writes them
 
     proj = pd.DataFrame({"project_id": ["P1"], "year": [2019], "province": ["Đồng Nai"], "source": ["local"],
                          "activity": ["machinery"], "title": ["Máy"], "beneficiaries": [1], "pilot": [False],

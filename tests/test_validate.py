@@ -1,7 +1,8 @@
 """Canonical tables and their validation: every problem, located, at once."""
 import pandas as pd
 
-from kceval.schema import columns, validate_tables
+from kceval.schema import columns
+from kceval.validate import validate_tables
 from tests.conftest import tiny_tables
 
 

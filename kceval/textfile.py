@@ -1,0 +1,75 @@
+"""Text files from provinces: which encoding (UTF-8, Windows-1258, Windows-1252) and which delimiter.
+
+Pure functions over bytes and text; :mod:`kceval.io` reads the files.
+"""
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections import Counter
+
+_VI_LETTERS = set(unicodedata.normalize("NFC", (
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")))
+_VI_LETTERS |= {c.upper() for c in _VI_LETTERS}
+
+
+def _vietnamese_score(text: str) -> int:
+    """Vietnamese letters minus other non-ASCII characters (mojibake, stray accents)."""
+    non_ascii = [c for c in text if ord(c) > 127 and not c.isspace()]
+    good = sum(c in _VI_LETTERS or c in "–—“”‘’…₫" for c in non_ascii)
+    return good - 2 * (len(non_ascii) - good)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode a text file: UTF-8 (with or without BOM), else Windows-1258 or Windows-1252.
+
+    Between the two legacy code pages the one that yields more valid Vietnamese letters wins
+    (ties go to Windows-1258, the Vietnamese one). Text is NFC-normalised, which joins the
+    combining tone marks of Windows-1258 to their letters.
+
+    Examples
+    --------
+    >>> decode_text(b"T\\xean \\xf0\\xea\\xcc \\xe1n")  # "Tên đề án": ề is ê + a combining grave
+    ('Tên đề án', 'cp1258')
+    """
+    try:
+        text = data.decode("utf-8-sig")
+        return unicodedata.normalize("NFC", text), "utf-8 with BOM" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = None
+    for enc in ("cp1258", "cp1252"):
+        try:
+            text = unicodedata.normalize("NFC", data.decode(enc))
+        except UnicodeDecodeError:
+            continue
+        score = _vietnamese_score(text)
+        if best is None or score > best[0]:
+            best = (score, text, enc)
+    if best is None:
+        raise UnicodeDecodeError("utf-8/cp1258/cp1252", data[:1], 0, 1, "undecodable")
+    return best[1], best[2]
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter (',', ';' or tab) that splits the first lines into the most equal-width rows.
+
+    Excel in a Vietnamese locale writes ';' because the comma is the decimal mark; title lines
+    above the header have one field under any delimiter and do not count.
+
+    Examples
+    --------
+    >>> sniff_delimiter("Báo cáo, năm 2019\\nTên;Kinh phí;Ngày\\nA;1,5;1/2/2019\\nB;2,5;1/3/2019\\n")
+    ';'
+    """
+    lines = text.splitlines()[:40]
+    best, best_score = ",", 0
+    for d in (",", ";", "\t"):
+        widths = [len(r) for r in csv.reader(lines, delimiter=d) if len(r) > 1]
+        if not widths:
+            continue
+        mode = Counter(widths).most_common(1)[0][0]
+        score = sum(w == mode for w in widths) * mode
+        if score > best_score:
+            best, best_score = d, score
+    return best
