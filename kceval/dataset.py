@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import geo
-from .errors import DataError, ParameterError, Problem
+from .errors import DataError, ParameterError, Problem, ProblemsMixin
 from .schema import SOURCES, TABLES
 from .validate import Validated, validate_tables
 
@@ -65,7 +65,7 @@ def status_as_of(projects: pd.DataFrame, as_of) -> pd.Series:
 
 
 @dataclass(frozen=True)
-class Dataset:
+class Dataset(ProblemsMixin):
     """The validated tables of one data source.
 
     Attributes
@@ -234,21 +234,8 @@ class Dataset:
 
     # -- conveniences -------------------------------------------------------------------
     @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
     def years(self) -> list[int]:
         return sorted(set(self.plans["year"]).union(self.projects["year"]))
-
-    def problems_frame(self) -> pd.DataFrame:
-        """Every problem as a tidy frame."""
-        cols = ["severity", "file", "sheet", "row", "column", "value", "message", "hint"]
-        return pd.DataFrame([p.to_dict() for p in self.problems], columns=cols)
 
     def executed(self) -> pd.DataFrame:
         """Projects with ``executed_vnd`` = sum of their payments (respecting :meth:`as_of`)."""

@@ -62,6 +62,27 @@ class Problem:
         return text
 
 
+class ProblemsMixin:
+    """``errors``, ``warnings`` and ``problems_frame()`` for any record with a ``problems`` list."""
+
+    problems: Iterable[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def problems_frame(self):
+        """Every problem as a tidy frame (severity, file, sheet, row, column, value, message, hint)."""
+        import pandas as pd
+
+        cols = ["severity", "file", "sheet", "row", "column", "value", "message", "hint"]
+        return pd.DataFrame([p.to_dict() for p in self.problems], columns=cols)
+
+
 class DataError(KcevalError):
     """Input data have errors; ``problems`` lists every one of them (errors and warnings)."""
 

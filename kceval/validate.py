@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import Problem
+from .errors import Problem, ProblemsMixin
 from .schema import MODELS, TABLES, coerce_table, empty
 
 HINTS: dict[str, str] = {
@@ -29,25 +29,12 @@ PAYMENT_TOLERANCE = 0.05  # payments may exceed support by 5% (rounding, fees) b
 
 
 @dataclass
-class Validated:
+class Validated(ProblemsMixin):
     """Clean tables (rows with errors removed), every problem found, and the excluded rows."""
 
     tables: dict[str, pd.DataFrame]
     problems: list[Problem] = field(default_factory=list)
     excluded: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    def problems_frame(self) -> pd.DataFrame:
-        """Every problem as a tidy frame (severity, file, sheet, row, column, value, message, hint)."""
-        cols = ["severity", "file", "sheet", "row", "column", "value", "message", "hint"]
-        return pd.DataFrame([p.to_dict() for p in self.problems], columns=cols)
 
 
 def _origin(table: str, df: pd.DataFrame, origins: dict[str, pd.DataFrame] | None) -> pd.DataFrame:
