@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install reports test sample bench clean
+.PHONY: install reports test lint sample bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name kceval --display-name "Python (kceval)"
 	touch $(STAMP)
 
@@ -21,6 +21,12 @@ reports: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# ruff (style, import order), mypy (types of kceval/), import-linter (the layers of DESIGN.md §1)
+lint: install
+	$(BIN)/ruff check kceval tests benchmarks notebooks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 sample: install
 	$(BIN)/kceval sample --out data/sample

@@ -2,7 +2,7 @@
 
 Naive: for each report, the papermill CLI then the nbconvert CLI (a new process, a new kernel,
 the heavy imports, the data load and validation, the HTML template, every time).
-Batch: ``kceval.batch.run_batch`` with warm kernels, one renderer per worker, the data cache.
+Batch: ``kceval.batch.engine.run_batch`` with warm kernels, one renderer per worker, the data cache.
 Also printed: the mean in-kernel cell execution time per report (from papermill's per-cell
 durations) and the batch overhead beyond it per report (warm: each worker's first report,
 which pays for the kernel's first data load, is left out).
@@ -49,8 +49,11 @@ def naive(jobs, out: Path, kernel: str) -> tuple[float, list[float]]:
 
 
 def main(argv=None) -> int:
-    from kceval import batch
-    from kceval.execute import default_kernel_name
+    # imported here, after the argument parsing, so that --help answers at once
+    from kceval.batch.engine import run_batch
+    from kceval.batch.plan import plan_jobs
+    from kceval.batch.progress import Progress
+    from kceval.render.kernels import default_kernel_name
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=20)
@@ -58,7 +61,7 @@ def main(argv=None) -> int:
     ap.add_argument("--naive", type=int, default=None, help="naive reports to run (default: all)")
     a = ap.parse_args(argv)
 
-    jobs = batch.plan_jobs(year=2019, as_of="2019-06-30", level="province")[: a.reports]
+    jobs = plan_jobs(year=2019, as_of="2019-06-30", level="province")[: a.reports]
     jobs = [replace(j, notebook=str(REPO / j.notebook), params={k: v for k, v in j.params.items() if k != "data"})
             for j in jobs]
     kernel = default_kernel_name()
@@ -70,8 +73,8 @@ def main(argv=None) -> int:
         per_naive = t_naive / n_naive
 
         t0 = time.perf_counter()
-        out = batch.run_batch(jobs, out_dir=tmp / "batch", n_jobs=a.jobs, force=True,
-                              progress=batch.Progress(len(jobs), stream=open(os.devnull, "w")))
+        out = run_batch(jobs, out_dir=tmp / "batch", n_jobs=a.jobs, force=True,
+                        progress=Progress(len(jobs), stream=open(os.devnull, "w")))
         t_batch = time.perf_counter() - t0
         failed = [o.name for o in out if o.status != "ok"]
         cells = {o.name: cell_seconds(tmp / "batch" / f"{o.name}.ipynb") for o in out}

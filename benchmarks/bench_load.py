@@ -1,7 +1,7 @@
 """Loading scale: build, write, read and validate 1,000,000 projects; load the bundled sample.
 
 Builds canonical tables with :func:`kceval.sample.scale` (seed 0), writes them as Parquet
-(:func:`kceval.export.write_tables`) into a temporary folder, then times (median of ``--runs``):
+(:func:`kceval.io.export.write_tables`) into a temporary folder, then times (median of ``--runs``):
 build, write, read (:func:`kceval.io.read_dataset`), validate
 (:meth:`kceval.dataset.Dataset.from_tables`), a province-level summary (plan, executed,
 execution rate, number of projects, counts by status — plain pandas on the Dataset tables),
@@ -23,8 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from kceval import io
-from kceval.export import write_tables
-from kceval.dataset import SAMPLE_DIR, Dataset
+from kceval.dataset import Dataset
+from kceval.io import write_tables
+from kceval.paths import SAMPLE_DIR
 from kceval.sample import scale
 
 

@@ -3,7 +3,7 @@
 Builds synthetic canonical tables with :func:`kceval.sample.scale` (seed 0), wraps them in a
 Dataset without re-validating them (validation is the loader's cost, not a metric's; ``scale``
 builds valid tables), then times each metric by province and the whole batch headline
-(:func:`kceval.spending_headline.headline_spending_by_province`), median of 3 runs each, and
+(:func:`kceval.headline.spending.headline_spending_by_province`), median of 3 runs each, and
 prints the figures.
 
 Run:  .venv/bin/python benchmarks/bench_metrics.py [--projects 1000000] [--runs 3]
@@ -17,31 +17,42 @@ import argparse
 import statistics
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
 from kceval import geo
-from kceval.concentration import concentration, fragmentation
 from kceval.dataset import Dataset
-from kceval.pefa import pefa_grades, pefa_pi1, pefa_pi2
-from kceval.profile import monthly_profile, profile_stats, year_end_forecast
+from kceval.headline.completion import headline_completion_by_province
+from kceval.headline.feasibility import headline_feasibility_by_province
+from kceval.headline.spending import headline_spending_by_province
+from kceval.metrics.completion import completion_rates
+from kceval.metrics.concentration import concentration, fragmentation
+from kceval.metrics.feasibility import problem_rates
+from kceval.metrics.forecast import year_end_forecast
+from kceval.metrics.pefa import pefa_grades, pefa_pi1, pefa_pi2
+from kceval.metrics.profile import monthly_profile, profile_stats
+from kceval.metrics.risk import fit_risk_model
+from kceval.metrics.spending import execution, leverage
+from kceval.metrics.survival import fit_cox
 from kceval.sample import scale
-from kceval.spending import execution, leverage
-from kceval.completion import completion_rates, headline_completion_by_province
-from kceval.feasibility import headline_feasibility_by_province, problem_rates
-from kceval.risk import fit_risk_model
-from kceval.spending_headline import headline_spending_by_province
-from kceval.survival import fit_cox
 
 Metric = Callable[[Dataset, int, pd.Timestamp], object]
 
 SPENDING: list[tuple[str, Metric]] = [
     ("execution by province", lambda ds, y, d: execution(ds.select(year=y), by="province", as_of=d)),
-    ("PEFA PI-1 + grade by province", lambda ds, y, d: pefa_grades(pefa_pi1(ds, by="province", as_of=d), by="province")),
-    ("PEFA PI-2 (activities) + grade", lambda ds, y, d: pefa_grades(pefa_pi2(ds, level="province", as_of=d), by="province")),
-    ("concentration (HHI, Gini, Theil)", lambda ds, y, d: concentration(ds.select(year=y).projects, by="province",
-                                                                         within="activity")),
+    (
+        "PEFA PI-1 + grade by province",
+        lambda ds, y, d: pefa_grades(pefa_pi1(ds, by="province", as_of=d), by="province"),
+    ),
+    (
+        "PEFA PI-2 (activities) + grade",
+        lambda ds, y, d: pefa_grades(pefa_pi2(ds, level="province", as_of=d), by="province"),
+    ),
+    (
+        "concentration (HHI, Gini, Theil)",
+        lambda ds, y, d: concentration(ds.select(year=y).projects, by="province", within="activity"),
+    ),
     ("fragmentation", lambda ds, y, d: fragmentation(ds.select(year=y).projects, by="province")),
     ("leverage", lambda ds, y, d: leverage(ds.select(year=y).projects, by="province")),
     ("in-year profile stats", lambda ds, y, d: profile_stats(ds.select(year=y), year=y, by="province", as_of=d)),
@@ -118,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     for group, metrics in (("spending", SPENDING), ("feasibility", FEASIBILITY), ("completion", COMPLETION),
                            ("total", HEADLINE)):
         for name, fn in metrics:
-            sec, out = time_it(lambda: fn(ds, a.year, d), a.runs)
+            sec, out = time_it(lambda fn=fn: fn(ds, a.year, d), a.runs)
             rows.append((group, name, sec))
             if group == "total":
                 head = out

@@ -1,10 +1,20 @@
 """kceval: evaluate the khuyến công programme — spending spread, feasibility, completion."""
-__version__ = "0.1.0"
+from typing import Any
 
 from .dataset import Dataset
 from .errors import DataError, KcevalError, ParameterError, Problem, ReportError
-from .headline import summary
-from .records import Estimate
+from .metrics.intervals import Estimate
+from .version import __version__
 
 __all__ = ["Dataset", "DataError", "Estimate", "KcevalError", "ParameterError", "Problem", "ReportError",
            "summary", "__version__"]
+
+
+def summary(ds: Dataset, *, year: int, province: str | None = None, region: str | None = None,
+            as_of: Any = None) -> dict[str, Any]:
+    """All headline figures of a selection as a JSON-ready dict (:func:`kceval.headline.summary.summary`)."""
+    # deferred: the headline figures import statsmodels and scipy (about 0.7 s), which
+    # `import kceval` and the commands that only read data would otherwise pay
+    from .headline.summary import summary as headline_summary
+
+    return headline_summary(ds, year=year, province=province, region=region, as_of=as_of)

@@ -5,8 +5,11 @@ can catch one type; the subclasses say whose fault it is: the data, a parameter,
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
+
+import pandas as pd
 
 Severity = Literal["error", "warning"]
 
@@ -20,7 +23,16 @@ class ParameterError(KcevalError):
 
 
 class ReportError(KcevalError):
-    """A report could not be executed or rendered."""
+    """A report could not be executed or rendered.
+
+    When a notebook ran and failed, ``notebook`` is the executed notebook (with the error) and
+    ``ename``, ``evalue`` and ``cell_index`` say where it failed; they are None otherwise.
+    """
+
+    notebook: Any = None
+    ename: str | None = None
+    evalue: str | None = None
+    cell_index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,10 +87,8 @@ class ProblemsMixin:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
-    def problems_frame(self):
+    def problems_frame(self) -> pd.DataFrame:
         """Every problem as a tidy frame (severity, file, sheet, row, column, value, message, hint)."""
-        import pandas as pd
-
         cols = ["severity", "file", "sheet", "row", "column", "value", "message", "hint"]
         return pd.DataFrame([p.to_dict() for p in self.problems], columns=cols)
 
@@ -94,19 +104,3 @@ class DataError(KcevalError):
         if n_err > 50:
             lines.append(f"  ... and {n_err - 50} more (use `kceval validate --json` for all)")
         super().__init__("\n".join(lines))
-
-
-def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
-    """Return ``value`` if it is one of ``allowed``, else raise a ParameterError naming ``name``.
-
-    Examples
-    --------
-    >>> check_choice("source", "national", ["national", "local"])
-    'national'
-    """
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ParameterError(
-            f"`{name}` must be one of {', '.join(map(repr, allowed))}; received {value!r}"
-        )
-    return value

@@ -9,19 +9,15 @@ data reported under a post-merger unit name are accepted (see :func:`match_provi
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from functools import lru_cache
 
 import pandas as pd
+from vietnam_provinces import Province
 
 from .errors import KcevalError, ParameterError
+from .text import fold
 
 REGIONS: tuple[str, ...] = ("north", "central", "south")
-REGION_LABELS = {
-    "vi": {"north": "Phía Bắc", "central": "Miền Trung – Tây Nguyên", "south": "Phía Nam"},
-    "en": {"north": "North", "central": "Central & Highlands", "south": "South"},
-}
 
 # (GSO code, canonical name, ARIT region): DOMAIN.md, Circular 26/2014/TT-BCT Art. 3.
 _PROVINCES: tuple[tuple[str, str, str], ...] = (
@@ -73,7 +69,7 @@ _MERGER: dict[str, str] = {
 }
 
 # Common abbreviations and spellings, keyed by the normalised form (see `name_key`).
-_ALIASES: dict[str, str] = {
+_ALIASES: dict[str, str | None] = {
     "hcm": "TP. Hồ Chí Minh", "tphcm": "TP. Hồ Chí Minh", "hcmc": "TP. Hồ Chí Minh",
     "saigon": "TP. Hồ Chí Minh", "sg": "TP. Hồ Chí Minh",
     "brvt": "Bà Rịa – Vũng Tàu", "vungtau": "Bà Rịa – Vũng Tàu",
@@ -82,13 +78,13 @@ _ALIASES: dict[str, str] = {
     "baccan": "Bắc Kạn", "daclac": "Đắk Lắk", "daklak": "Đắk Lắk", "kontum": "Kon Tum",
     "hoabinh": "Hòa Bình", "thanhhoa": "Thanh Hóa", "khanhhoa": "Khánh Hòa",
 }
-_ALIASES = {k: v for k, v in _ALIASES.items() if v is not None}
+_ALIAS_INDEX: dict[str, str] = {k: v for k, v in _ALIASES.items() if v is not None}
 
 _PREFIXES = (("thanh", "pho"), ("tp",), ("tinh",), ("t",))
 _SUFFIXES = (("city",), ("province",), ("tinh",))
 
 
-def name_key(name: str) -> str:
+def name_key(name: object) -> str:
     """Normalise a place name for matching: no diacritics, case, prefixes, spaces or hyphens.
 
     Examples
@@ -96,10 +92,7 @@ def name_key(name: str) -> str:
     >>> name_key("Thành phố Hồ Chí Minh"), name_key("Bà Rịa - Vũng Tàu")
     ('hochiminh', 'bariavungtau')
     """
-    s = unicodedata.normalize("NFD", str(name)).replace("đ", "d").replace("Đ", "D")
-    s = s.replace("\u0111", "d").replace("\u0110", "D")
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    tokens = [t for t in re.split(r"[^a-z0-9]+", s) if t]
+    tokens = fold(name, " ").split()
     for pre in _PREFIXES:
         if len(tokens) > len(pre) and tuple(tokens[: len(pre)]) == pre:
             tokens = tokens[len(pre):]
@@ -128,8 +121,6 @@ def provinces() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _units() -> tuple[tuple[str, str], ...]:
-    from vietnam_provinces import Province
-
     out = []
     for p in Province.iter_all():
         name = p.name
@@ -154,10 +145,13 @@ _CODE_OF = {p[1]: p[0] for p in _PROVINCES}
 @lru_cache(maxsize=1)
 def _index() -> dict[str, str]:
     idx = {name_key(n): n for n in PROVINCE_NAMES}
-    idx.update(_ALIASES)
+    idx.update(_ALIAS_INDEX)
     for code, unit in _units():
         # a post-merger unit name resolves to the old province that gave it its name
-        idx.setdefault(name_key(unit), next(p for p, c in _MERGER.items() if c == code and name_key(p) in (name_key(unit), "thuathienhue")))
+        idx.setdefault(
+            name_key(unit),
+            next(p for p, c in _MERGER.items() if c == code and name_key(p) in (name_key(unit), "thuathienhue")),
+        )
     return idx
 
 
@@ -178,7 +172,11 @@ class UnknownProvinceError(KcevalError):
     def __init__(self, name: object, suggestions: list[str]):
         self.name = name
         self.suggestions = suggestions
-        hint = f"did you mean {', '.join(map(repr, suggestions))}?" if suggestions else "no close match; see kceval.geo.PROVINCE_NAMES"
+        hint = (
+            f"did you mean {', '.join(map(repr, suggestions))}?"
+            if suggestions
+            else "no close match; see kceval.geo.PROVINCE_NAMES"
+        )
         super().__init__(f"unknown province {name!r}: {hint}")
 
 
@@ -252,7 +250,9 @@ def rollup_2025(df: pd.DataFrame, *, province_col: str = "province", sum_cols: l
     [{'unit_2025': 'Đồng Nai', 'v': 3}]
     """
     if province_col not in df.columns:
-        raise ParameterError(f"`province_col` must be a column of `df`; received {province_col!r}, columns are {list(df.columns)}")
+        raise ParameterError(
+            f"`province_col` must be a column of `df`; received {province_col!r}, columns are {list(df.columns)}"
+        )
     by = list(by or [])
     if sum_cols is None:
         sum_cols = [c for c in df.select_dtypes("number").columns if c not in by]

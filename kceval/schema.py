@@ -1,8 +1,8 @@
-"""The canonical tables (plans, projects, events, payments): pandera models, enums, labels.
+"""The canonical tables (plans, projects, events, payments): pandera models and enums.
 
 Money is integer VND, dates are ``datetime64[ns]`` at midnight, provinces are canonical names
 from :mod:`kceval.geo`. Validation against these models, with the cross-table rules, is in
-:mod:`kceval.validate`.
+:mod:`kceval.dataset.validate`; the words that name these codes are in :mod:`kceval.display.labels`.
 """
 from __future__ import annotations
 
@@ -23,43 +23,14 @@ ACTIVITIES: tuple[str, ...] = (
     "cooperation", "management",
 )
 TABLES: tuple[str, ...] = ("plans", "projects", "events", "payments")
-
-LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "activity": {
-        "vi": {
-            "training": "Đào tạo nghề, truyền nghề", "capacity": "Nâng cao năng lực quản lý, khởi sự doanh nghiệp",
-            "demonstration": "Mô hình trình diễn kỹ thuật", "machinery": "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến",
-            "cleaner_production": "Sản xuất sạch hơn", "fair": "Hội chợ, triển lãm",
-            "product_award": "Bình chọn sản phẩm CNNT tiêu biểu", "brand": "Xây dựng, đăng ký thương hiệu",
-            "consulting": "Tư vấn", "communication": "Thông tin tuyên truyền",
-            "linkage": "Liên doanh, liên kết, hiệp hội, cụm liên kết", "industrial_cluster": "Cụm công nghiệp",
-            "cooperation": "Hợp tác quốc tế", "management": "Quản lý, giám sát chương trình",
-        },
-        "en": {
-            "training": "Vocational training", "capacity": "Management capacity, start-ups",
-            "demonstration": "Demonstration models", "machinery": "Advanced machinery",
-            "cleaner_production": "Cleaner production", "fair": "Fairs and exhibitions",
-            "product_award": "Typical rural products", "brand": "Brand building",
-            "consulting": "Consulting", "communication": "Information and communication",
-            "linkage": "Business linkage", "industrial_cluster": "Industrial clusters",
-            "cooperation": "International cooperation", "management": "Programme management",
-        },
-    },
-    "status": {
-        "vi": {"approved": "Chưa triển khai", "in_progress": "Đang thực hiện", "finished": "Hoàn thành, chờ nghiệm thu",
-               "accepted": "Đã nghiệm thu", "stopped": "Dừng thực hiện", "suspended": "Tạm dừng"},
-        "en": {"approved": "Approved", "in_progress": "In progress", "finished": "Finished, awaiting acceptance",
-               "accepted": "Accepted", "stopped": "Stopped", "suspended": "Suspended"},
-    },
-    "source": {
-        "vi": {"national": "Khuyến công quốc gia", "local": "Khuyến công địa phương"},
-        "en": {"national": "National", "local": "Local"},
-    },
-    "event": {
-        "vi": {"adjustment": "Điều chỉnh", "extension": "Gia hạn", "stop": "Dừng", "acceptance": "Nghiệm thu"},
-        "en": {"adjustment": "Adjustment", "extension": "Extension", "stop": "Stop", "acceptance": "Acceptance"},
-    },
+# the row order of every written table (deterministic files)
+SORT_KEYS: dict[str, list[str]] = {
+    "plans": ["year", "province", "source"], "projects": ["project_id"],
+    "events": ["project_id", "date", "kind"], "payments": ["project_id", "date", "amount_vnd"],
 }
+
+# Units money is written in (DOMAIN.md): code -> đồng per unit. Money is stored in đồng.
+MONEY_UNITS: dict[str, int] = {"dong": 1, "nghin": 10**3, "trieu": 10**6, "ty": 10**9}
 
 _DATE = "datetime64[ns]"
 _PROV = list(geo.PROVINCE_NAMES)
@@ -92,12 +63,12 @@ class Projects(pa.DataFrameModel):
     group: Series[bool]
     support_vnd: Series[np.int64] = pa.Field(gt=0)
     counterpart_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    approved_on: Series[_DATE]
-    planned_end: Series[_DATE]
+    approved_on: Series[pd.Timestamp]
+    planned_end: Series[pd.Timestamp]
     status: Series[str] = pa.Field(isin=list(STATUSES))
-    finished_on: Series[_DATE] = pa.Field(nullable=True)
-    accepted_on: Series[_DATE] = pa.Field(nullable=True)
-    stopped_on: Series[_DATE] = pa.Field(nullable=True)
+    finished_on: Series[pd.Timestamp] = pa.Field(nullable=True)
+    accepted_on: Series[pd.Timestamp] = pa.Field(nullable=True)
+    stopped_on: Series[pd.Timestamp] = pa.Field(nullable=True)
     output_count: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
 
     class Config:
@@ -108,9 +79,9 @@ class Events(pa.DataFrameModel):
     """Dated adjustments, extensions, stops and acceptances."""
 
     project_id: Series[str]
-    date: Series[_DATE]
+    date: Series[pd.Timestamp]
     kind: Series[str] = pa.Field(isin=list(EVENT_KINDS))
-    new_planned_end: Series[_DATE] = pa.Field(nullable=True)
+    new_planned_end: Series[pd.Timestamp] = pa.Field(nullable=True)
     new_support_vnd: Series[pd.Int64Dtype] = pa.Field(gt=0, nullable=True)
     note: Series[str] = pa.Field(nullable=True)
 
@@ -122,7 +93,7 @@ class Payments(pa.DataFrameModel):
     """Disbursements; negative amounts are refunds."""
 
     project_id: Series[str]
-    date: Series[_DATE]
+    date: Series[pd.Timestamp]
     amount_vnd: Series[np.int64]
 
     class Config:
@@ -134,15 +105,24 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
 }
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "plans": ("revised_vnd",),
-    "projects": ("title", "counterpart_vnd", "finished_on", "accepted_on", "stopped_on", "output_count", "pilot", "group"),
+    "projects": (
+        "title",
+        "counterpart_vnd",
+        "finished_on",
+        "accepted_on",
+        "stopped_on",
+        "output_count",
+        "pilot",
+        "group",
+    ),
     "events": ("new_planned_end", "new_support_vnd", "note"),
     "payments": (),
 }
 
 
 def columns(table: str) -> list[str]:
-    """Canonical column names of ``table`` in order."""
-    return list(MODELS[table].to_schema().columns)
+    """Canonical column names of ``table`` in order (the model's fields, without building its schema)."""
+    return list(MODELS[table].__annotations__)
 
 
 def empty(table: str) -> pd.DataFrame:

@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from kceval.cli import main
-from kceval.dataset import SAMPLE_DIR
+from kceval.paths import SAMPLE_DIR
+from tests.support import BAD_INPUTS
 
-BAD = Path(__file__).with_name("bad_inputs")
+BAD = BAD_INPUTS
 
 SPENDING_KEYS = ["execution_rate_revised", "gap_to_target_vnd", "pi1_outturn", "pi1_grade", "pi2_cv", "pi2_grade",
                  "hhi", "effective_projects", "gini", "gini_ci", "theil", "theil_between_share",
@@ -69,6 +70,28 @@ def test_summary_json_has_every_headline_key(capsys):
     code, out, _ = run(capsys, "summary", "--year", "2019", "--province", "dong nai", "--json")
     p = json.loads(out)
     assert p["selection"] == "Đồng Nai" and p["funnel_flag"] in ("within", "above", "below")
+
+
+# The keys of `kceval summary --json` are a public interface: they may be added to, never renamed
+# or removed. This is the set of kceval 0.1.0 (the first release); a new key is added here.
+SUMMARY_KEYS_0_1 = [
+    "selection", "year", "as_of", "synthetic", "plan_vnd", "executed_vnd", "execution_rate", "n_projects",
+    "status_counts", "activity_counts", "execution_rate_revised", "gap_to_target_vnd", "pi1_outturn", "pi1_grade",
+    "pi2_cv", "pi2_grade", "hhi", "effective_projects", "gini", "gini_ci", "theil", "theil_between_share",
+    "small_project_share", "projects_for_90pct", "leverage", "q4_share", "december_ratio", "forecast_rate",
+    "forecast_interval", "naive_forecast_rate", "pefa_year", "stop_rate", "stop_rate_ci", "adjustment_rate",
+    "adjustment_rate_ci", "extension_rate", "extension_rate_ci", "problem_rate", "problem_rate_ci", "problem_n",
+    "problem_rate_shrunk", "funnel_flag", "acceptance_rate", "acceptance_rate_ci", "acceptance_rate_n", "on_time_rate",
+    "on_time_rate_ci", "on_time_rate_n", "median_slippage_days", "slippage_censored", "median_days_to_acceptance",
+    "median_days_to_acceptance_km",
+]
+
+
+@pytest.mark.parametrize("where", [["--region", "south", "--as-of", "2019-06-30"], ["--province", "Hà Nội"], []])
+def test_summary_json_keys_are_pinned(capsys, where):
+    code, out, _ = run(capsys, "summary", "--year", "2019", *where, "--json")
+    assert code == 0
+    assert list(json.loads(out)) == SUMMARY_KEYS_0_1  # same keys, same order, for a region, a province, the country
 
 
 @pytest.mark.parametrize("args, text", [

@@ -24,9 +24,7 @@ nb.cells = [
         "assert 'LEAKED' not in globals(), 'state leaked from the previous report'\n"
         "LEAKED = province\n"
         "import os, time\n"
-        "from kceval.dataset import Dataset\n"
-        "from kceval.headline import base_summary\n"
-        "from kceval.report import emit_headline\n"
+        "from kceval.report import Dataset, base_summary, emit_headline\n"
         "ds = Dataset.load(data or None)\n"
         "ds.projects.drop(ds.projects.index, inplace=True)  # a notebook that vandalises its data copy"),
     nbf.v4.new_markdown_cell("# Probe"),

@@ -1,0 +1,110 @@
+"""What a batch renders: one :class:`Job` per report (notebook, parameters, language, file name,
+title), planned in a stable order, checked before any kernel starts, and keyed by everything the
+report depends on (so unchanged reports are skipped).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .. import geo
+from ..display.formats import format_date
+from ..display.labels import label
+from ..errors import ParameterError
+from ..paths import REPO_ROOT
+from ..render.names import slug
+from ..render.params import check_parameters
+from ..version import __version__
+
+# one notebook per kind of report; the comparison notebook serves a region ('' = the whole country)
+NOTEBOOKS = {"province": "notebooks/province_report.ipynb", "region": "notebooks/region_report.ipynb",
+             "national": "notebooks/region_report.ipynb"}
+LEVELS = ("province", "region", "national", "all")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to render: which notebook, with which parameters, under which file name."""
+
+    kind: str
+    notebook: str
+    params: dict[str, Any]
+    lang: str
+    name: str
+    title: str
+
+    @property
+    def key_fields(self) -> dict[str, Any]:
+        return {"notebook": self.notebook, "params": self.params, "lang": self.lang}
+
+
+def plan_jobs(*, year: int, as_of: str = "", level: str = "all", provinces: Sequence[str] | None = None,
+              lang: str = "vi", data: str = "") -> list[Job]:
+    """The reports of one batch, in a stable order (national, regions, provinces; vi before en).
+
+    Examples
+    --------
+    >>> [j.name for j in plan_jobs(year=2019, as_of="2019-06-30", level="region")]
+    ['region-central-2019-2019-06-30', 'region-north-2019-2019-06-30', 'region-south-2019-2019-06-30']
+    """
+    if level not in LEVELS:
+        raise ParameterError(f"`level` must be one of {', '.join(map(repr, LEVELS))}; received {level!r}")
+    langs = {"vi": ["vi"], "en": ["en"], "both": ["vi", "en"]}.get(lang)
+    if langs is None:
+        raise ParameterError(f"`lang` must be one of 'vi', 'en', 'both'; received {lang!r}")
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ParameterError(f"`year` must be an integer year such as 2019; received {year!r}") from None
+    if provinces:
+        provs = [geo.match_province(p) for p in provinces]
+        levels = ["province"] if level == "all" else [level]
+    else:
+        provs = list(geo.PROVINCE_NAMES)
+        levels = ["national", "region", "province"] if level == "all" else [level]
+    period = f"{year}-{as_of}" if as_of else f"{year}"
+    base = {"year": year, "as_of": as_of, "data": data}
+    jobs = []
+    for lv in levels:
+        if lv == "national":
+            units = [("national", {"region": ""})]  # the comparison notebook, for the whole country
+        elif lv == "region":
+            units = [(r, {"region": r}) for r in sorted(geo.REGIONS)]
+        else:
+            units = sorted(((p, {"province": p}) for p in provs), key=lambda u: geo.code_of(u[0]))
+        for unit, extra in units:
+            for lg in langs:
+                stem = slug(lv, unit, period, *([lg] if lg != "vi" else []))
+                if lv == "national":
+                    stem = slug("national", period, *([lg] if lg != "vi" else []))
+                jobs.append(Job(lv, NOTEBOOKS[lv], {**extra, **base}, lg, stem, _title(lv, unit, year, as_of, lg)))
+    return jobs
+
+
+def _title(level: str, unit: str, year: int, as_of: str, lang: str) -> str:
+    name = label("national", lang) if level == "national" else label(f"region_{unit}", lang) if level == "region" \
+        else unit
+    if not as_of:
+        return f"{name} — {year}"
+    return f"{name} — {year}, {label('title_as_of', lang)} {format_date(as_of, lang)}"
+
+
+def job_key(job: Job, data_key: str) -> str:
+    """Hash of everything a report depends on: notebook bytes, parameters, data, kceval version."""
+    h = hashlib.sha256((REPO_ROOT / job.notebook).read_bytes())  # an absolute path stays as it is
+    h.update(json.dumps(job.key_fields, sort_keys=True, ensure_ascii=False).encode())
+    h.update(f"|{data_key}|{__version__}".encode())
+    return h.hexdigest()
+
+
+def check_jobs(jobs: Sequence[Job]) -> None:
+    """Check each distinct notebook's parameters before any kernel starts (ParameterError on the first bad one)."""
+    seen: set[str] = set()
+    for j in jobs:
+        if j.kind in seen:
+            continue
+        seen.add(j.kind)
+        check_parameters(REPO_ROOT / j.notebook, {**j.params, "lang": j.lang})

@@ -1,0 +1,275 @@
+"""Dataset: the four validated canonical tables together, with filtering.
+
+Load once (:meth:`Dataset.load`), then narrow with :meth:`Dataset.select` (year, province,
+region, source) and :meth:`Dataset.as_of` (payments and events dated on or before a date,
+statuses as they stood that day). Every method returns a new Dataset; none mutates.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import geo
+from ..checks import to_date
+from ..errors import DataError, ParameterError, Problem, ProblemsMixin
+from ..io.read import read_dataset
+from ..paths import SAMPLE_DIR
+from ..sample.generate import generate
+from ..schema import ACTIVITIES, SOURCES, TABLES
+from . import cache
+from .cache import Memo
+from .validate import Validated, validate_tables
+
+
+def _as_list(name: str, value: Any) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int, np.integer)):
+        return [value]
+    out = list(value)
+    if not out:
+        raise ParameterError(f"`{name}` must not be an empty list")
+    return out
+
+
+def status_as_of(projects: pd.DataFrame, as_of: Any) -> pd.Series:
+    """Each project's status on ``as_of``, reconstructed from its dates.
+
+    accepted_on ≤ D → accepted; stopped_on ≤ D → stopped; finished_on ≤ D → finished;
+    approved_on > D → approved; otherwise in progress. A final status whose date is unknown
+    (accepted or stopped without a date, suspended) is kept as it is.
+    """
+    d = to_date("as_of", as_of)
+    st = pd.Series("in_progress", index=projects.index, dtype=object)
+    final = projects["status"]
+    undated = ((final == "accepted") & projects["accepted_on"].isna()) | (
+        (final == "stopped") & projects["stopped_on"].isna()) | (final == "suspended")
+    st[projects["approved_on"] > d] = "approved"
+    st[projects["finished_on"] <= d] = "finished"
+    st[projects["stopped_on"] <= d] = "stopped"
+    st[projects["accepted_on"] <= d] = "accepted"
+    st[undated & (projects["approved_on"] <= d)] = final[undated & (projects["approved_on"] <= d)]
+    return st
+
+
+@dataclass(frozen=True)
+class Dataset(ProblemsMixin):
+    """The validated tables of one data source.
+
+    Attributes
+    ----------
+    plans, projects, events, payments : DataFrame
+        Canonical tables (DESIGN.md §2); ``plans`` and ``projects`` carry a derived ``region``.
+    problems : list of Problem
+        Every error and warning found when loading (errors' rows are excluded).
+    excluded : dict of DataFrame
+        The rows left out, per table.
+    files : dict
+        Input file path -> SHA-256, for provenance.
+    synthetic : bool
+        True when the data are the bundled synthetic sample.
+    as_of_date : Timestamp or None
+        Set by :meth:`as_of`.
+
+    Examples
+    --------
+    >>> ds = Dataset.load()                                     # the bundled sample
+    >>> south = ds.select(year=2019, region="south").as_of("2019-06-30")
+    >>> int(south.plans["approved_vnd"].sum())
+    85865000000
+    """
+
+    plans: pd.DataFrame
+    projects: pd.DataFrame
+    events: pd.DataFrame
+    payments: pd.DataFrame
+    problems: tuple[Problem, ...] = ()
+    excluded: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
+    synthetic: bool = False
+    as_of_date: pd.Timestamp | None = None
+    source: str = ""
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_tables(cls, tables: dict[str, pd.DataFrame], *, origins: dict[str, pd.DataFrame] | None = None,
+                    problems: Iterable[Problem] = (), files: dict[str, str] | None = None, synthetic: bool = False,
+                    source: str = "", strict: bool = False) -> Dataset:
+        """Validate canonical tables and build a Dataset (rows with errors are excluded and listed).
+
+        With ``strict=True`` any error raises :class:`~kceval.errors.DataError` instead.
+        """
+        v: Validated = validate_tables(tables, origins)
+        probs = list(problems) + v.problems
+        if strict and any(p.severity == "error" for p in probs):
+            raise DataError(probs)
+        t = {k: v.tables[k] for k in TABLES}
+        region = {p: geo.region_of(p) for p in geo.PROVINCE_NAMES}
+        for k in ("plans", "projects"):
+            t[k] = t[k].assign(region=t[k]["province"].map(region).astype(object))
+        return cls(t["plans"].reset_index(drop=True), t["projects"].reset_index(drop=True),
+                   t["events"].reset_index(drop=True), t["payments"].reset_index(drop=True),
+                   tuple(probs), v.excluded, dict(files or {}), synthetic, None, source)
+
+    @classmethod
+    def load(cls, path: str | Path | Sequence[str | Path] | None = None, *, strict: bool = False,
+             money_unit: str | None = None, as_of: Any = None, source: str | None = None) -> Dataset:
+        """Read, validate and assemble a dataset.
+
+        Parameters
+        ----------
+        path : path, list of paths, or None
+            A folder of canonical tables (``plans``/``projects``/``events``/``payments`` as CSV
+            or Parquet), or messy provincial spreadsheets (see :mod:`kceval.io.read`). ``None`` or
+            ``""`` means the bundled synthetic sample.
+        strict : bool
+            Raise :class:`~kceval.errors.DataError` on any error instead of excluding rows.
+        money_unit, as_of, source
+            Passed to the importer for sheets that do not state them.
+        """
+        if path is None or (isinstance(path, str) and path.strip() == ""):
+            if (SAMPLE_DIR / "projects.csv").exists():
+                path = SAMPLE_DIR
+            else:  # installed without the repository: regenerate the identical sample in memory
+                return cls.from_tables(generate(), synthetic=True, source="sample (generated)")
+        key = None
+        if isinstance(path, (str, Path)) and Path(path).exists():
+            # same bytes, same options -> same validated data: reuse it (see kceval.dataset.cache)
+            key = cache.fingerprint(path, money_unit=money_unit, as_of=str(as_of), source=source)
+            hit = _MEMO.get(key)
+            if hit is None and os.environ.get(cache.ENV):
+                found = cache.load(os.environ[cache.ENV], key)
+                if found is not None:
+                    _MEMO.put(key, cls._from_cache(*found))
+                    hit = _MEMO.get(key)
+            if hit is not None:
+                if strict and hit.errors:
+                    raise DataError(hit.problems)
+                return hit
+        loaded = read_dataset(path, money_unit=money_unit, as_of=as_of, source=source)
+        ds = cls.from_tables(loaded.tables, origins=loaded.origins, problems=loaded.problems,
+                             files=loaded.files, synthetic=loaded.synthetic, source=str(path), strict=strict)
+        if key is not None:
+            _MEMO.put(key, ds)
+            return _MEMO.get(key)  # a copy: the memo stays intact whatever the caller does
+        return ds
+
+    def save_cache(self, cache_root: str | Path, key: str) -> Path:
+        """Keep this dataset, validated, as Parquet under ``cache_root/key`` for :meth:`load` (batch workers)."""
+        meta = {"problems": [p.to_dict() for p in self.problems], "files": self.files,
+                "synthetic": self.synthetic, "source": self.source}
+        tables = {t: getattr(self, t) for t in TABLES}
+        return cache.save(tables, self.excluded, meta, cache_root, key)
+
+    @classmethod
+    def _from_cache(cls, tables: dict[str, pd.DataFrame], excluded: dict[str, pd.DataFrame],
+                    meta: dict[str, Any]) -> Dataset:
+        return cls(tables["plans"], tables["projects"], tables["events"], tables["payments"], meta["problems"],
+                   excluded, meta["files"], meta["synthetic"], None, meta["source"])
+
+    # -- filtering -----------------------------------------------------------------------
+    def select(self, *, year: Any = None, province: Any = None, region: Any = None, source: Any = None,
+               activity: Any = None) -> Dataset:
+        """Narrow to some years, provinces (any spelling), regions, sources or activities.
+
+        Payments and events follow their projects. Each argument takes one value or a list.
+
+        Examples
+        --------
+        >>> ds = Dataset.load().select(year=2019, province="dong nai")
+        >>> ds.projects["province"].unique().tolist()
+        ['Đồng Nai']
+        """
+        years = _as_list("year", year)
+        provs = _as_list("province", province)
+        regs = _as_list("region", region)
+        srcs = _as_list("source", source)
+        acts = _as_list("activity", activity)
+        pl, pr = self.plans, self.projects
+        if years is not None:
+            try:
+                years = [int(y) for y in years]
+            except (TypeError, ValueError):
+                raise ParameterError(f"`year` must be an integer year such as 2019; received {year!r}") from None
+            pl, pr = pl[pl["year"].isin(years)], pr[pr["year"].isin(years)]
+        if provs is not None:
+            provs = [geo.match_province(p) for p in provs]
+            pl, pr = pl[pl["province"].isin(provs)], pr[pr["province"].isin(provs)]
+        if regs is not None:
+            for r in regs:
+                geo.check_region(r)
+            pl, pr = pl[pl["region"].isin(regs)], pr[pr["region"].isin(regs)]
+        if srcs is not None:
+            for s in srcs:
+                if s not in SOURCES:
+                    raise ParameterError(f"`source` must be one of 'national', 'local'; received {s!r}")
+            pl, pr = pl[pl["source"].isin(srcs)], pr[pr["source"].isin(srcs)]
+        if acts is not None:
+            for a in acts:
+                if a not in ACTIVITIES:
+                    raise ParameterError(f"`activity` must be one of {', '.join(ACTIVITIES)}; received {a!r}")
+            pr = pr[pr["activity"].isin(acts)]
+        ids = pr["project_id"]
+        ev = self.events[self.events["project_id"].isin(ids)]
+        pay = self.payments[self.payments["project_id"].isin(ids)]
+        return replace(self, plans=pl, projects=pr, events=ev, payments=pay)
+
+    def as_of(self, date: Any) -> Dataset:
+        """The data as known on ``date``: payments and events dated ≤ date, statuses of that day.
+
+        Projects approved after the date stay (their plan year's plan still counts) with
+        status ``approved``.
+        """
+        d = to_date("as_of", date)
+        pr = self.projects.assign(status=status_as_of(self.projects, d))
+        for c in ("accepted_on", "stopped_on", "finished_on"):
+            pr[c] = pr[c].where(pr[c] <= d)
+        return replace(self, projects=pr, events=self.events[self.events["date"] <= d],
+                       payments=self.payments[self.payments["date"] <= d], as_of_date=d)
+
+    # -- conveniences -------------------------------------------------------------------
+    @property
+    def years(self) -> list[int]:
+        """Plan years present in plans or projects, sorted (vectorised: fast on large tables)."""
+        ys = np.union1d(self.plans["year"].unique(), self.projects["year"].unique())
+        return [int(y) for y in ys]
+
+    def executed(self) -> pd.DataFrame:
+        """Projects with ``executed_vnd`` = sum of their payments (respecting :meth:`as_of`)."""
+        paid = self.payments.groupby("project_id", sort=False)["amount_vnd"].sum()
+        ex = self.projects["project_id"].map(paid).fillna(0).astype("int64")
+        return self.projects.assign(executed_vnd=ex)
+
+    def __repr__(self) -> str:
+        yrs = self.years
+        span = f"{yrs[0]}–{yrs[-1]}" if yrs else "no years"
+        tag = ", synthetic sample" if self.synthetic else ""
+        asof = f", as of {self.as_of_date.date()}" if self.as_of_date is not None else ""
+        return (f"<Dataset {span}{asof}{tag}: {len(self.plans)} plan rows, {len(self.projects)} projects, "
+                f"{len(self.events)} events, {len(self.payments)} payments; "
+                f"{len(self.errors)} errors, {len(self.warnings)} warnings>")
+
+
+def _copy(ds: Dataset) -> Dataset:
+    """A copy whose tables can be changed without touching the memo's (notebooks may mutate)."""
+    return replace(ds, plans=ds.plans.copy(), projects=ds.projects.copy(), events=ds.events.copy(),
+                   payments=ds.payments.copy())
+
+
+# one dataset per process is the common case (a warm kernel, a batch worker): keep memory bounded
+_MEMO = Memo(max_items=1, copy=_copy)
+
+
+def check_dataset(ds: Any, name: str = "ds") -> Dataset:
+    """Return ``ds`` if it is a non-empty Dataset, else raise a ParameterError naming ``name``."""
+    if not isinstance(ds, Dataset):
+        raise ParameterError(f"`{name}` must be a kceval Dataset; received {type(ds).__name__}")
+    if not len(ds.projects) and not len(ds.plans):
+        raise ParameterError(f"`{name}` is an empty selection: no plans and no projects")
+    return ds

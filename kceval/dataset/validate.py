@@ -1,0 +1,283 @@
+"""Validation of the canonical tables: every problem at once, located as the user sees it.
+
+:func:`validate_tables` checks all four tables together (pandera, ``lazy=True``) plus the
+cross-table rules of DESIGN.md §2 and returns the clean tables, every problem (file, sheet,
+row, the user's header, value, hint; error or warning) and the excluded rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ..errors import Problem, ProblemsMixin
+from ..schema import MODELS, TABLES, coerce_table, empty
+
+HINTS: dict[str, str] = {
+    "province": "write one of the 63 provinces (e.g. 'Đồng Nai'); see kceval.geo.PROVINCE_NAMES",
+    "source": "use 'national' (KCQG) or 'local' (KCĐP)",
+    "activity": "use an activity code of DOMAIN.md, e.g. 'machinery', or its Vietnamese label",
+    "status": "use approved, in_progress, finished, accepted, stopped or suspended (or a Vietnamese status word)",
+    "kind": "use adjustment, extension, stop or acceptance",
+    "support_vnd": "state support must be a positive amount in VND",
+    "beneficiaries": "a project supports at least one establishment",
+    "project_id": "each project needs its own identifier",
+}
+PAYMENT_TOLERANCE = 0.05  # payments may exceed support by 5% (rounding, fees) before a warning
+
+
+@dataclass
+class Validated(ProblemsMixin):
+    """Clean tables (rows with errors removed), every problem found, and the excluded rows."""
+
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem] = field(default_factory=list)
+    excluded: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _origin(table: str, df: pd.DataFrame, origins: dict[str, pd.DataFrame] | None) -> pd.DataFrame:
+    """Where each row came from; defaults to a CSV named after the table (header on row 1)."""
+    if origins and table in origins:
+        return origins[table]
+    pos = np.arange(len(df)) + 2
+    return pd.DataFrame({"file": f"{table}.csv", "sheet": None, "row": pos}, index=df.index)
+
+
+def _problem(severity: Any, table: str, idx: Any, origin: pd.DataFrame, column: str | None, value: Any, message: str,
+             hint: str = "") -> Problem:
+    """A Problem located in the user's terms: file, sheet, row and the user's own header."""
+    shown = column
+    if idx is not None and idx in origin.index:
+        o = origin.loc[idx]
+        file, sheet, row = o["file"], o["sheet"], int(o["row"])
+        h = o.get(f"header:{column}") if column else None
+        if isinstance(h, str) and h:
+            shown = h  # the importer recorded which header this column came from
+    else:
+        first = origin.iloc[0] if len(origin) else None
+        file = first["file"] if first is not None else f"{table}.csv"
+        sheet = first["sheet"] if first is not None else None
+        row = None
+    sheet = None if sheet is None or (isinstance(sheet, float) and np.isnan(sheet)) else str(sheet)
+    return Problem(severity, str(file), sheet, row, shown, value, message, hint or HINTS.get(column or "", ""))
+
+
+_CHECK_WORDS = {
+    "greater_than_or_equal_to": "must be at least {}", "greater_than": "must be greater than {}",
+    "less_than_or_equal_to": "must be at most {}", "less_than": "must be less than {}",
+    "in_range": "must be in the range {}",
+}
+
+
+def _check_message(col: str, check: str, value: Any) -> str:
+    """Pandera's check name in words a researcher can act on."""
+    name, _, arg = check.partition("(")
+    arg = arg.rstrip(")")
+    if name in _CHECK_WORDS:
+        return f"{col} {_CHECK_WORDS[name].format(arg)}"
+    if name == "isin":
+        return f"{value!r} is not an allowed {col}"
+    if name in ("field_uniqueness", "unique") or "unique" in name:
+        return f"duplicate {col}"
+    if name == "not_nullable":
+        return f"{col} is empty"
+    if name.startswith("coerce_dtype") or name.startswith("dtype"):
+        return f"{col} has a value of the wrong type (expected {arg.strip(chr(39)) or 'another type'})"
+    return f"{col} fails the check {check}"
+
+
+def _schema_problems(table: str, df: pd.DataFrame,
+                     origin: pd.DataFrame) -> tuple[list[Problem], set[Any], bool, pd.DataFrame | None]:
+    """Pandera checks of one table.
+
+    Returns the problems, the bad row labels, whether the table is unusable, and the
+    validated (coerced) frame when there was no problem at all (so it is validated once).
+    """
+    problems: list[Problem] = []
+    bad: set[Any] = set()
+    try:
+        return problems, bad, False, MODELS[table].validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+    fatal = False
+    # a cell that cannot be coerced is reported by both coerce_dtype and dtype: keep one
+    fc = fc.assign(_kind=fc["check"].astype(str).str.replace(r"^coerce_dtype", "dtype", regex=True))
+    fc = fc.drop_duplicates(subset=["column", "index", "_kind"], keep="first")
+    cell_dtype_cols = set(fc.loc[fc["index"].notna() & fc["_kind"].str.startswith("dtype"), "column"])
+    for rec in fc.itertuples(index=False):
+        idx = rec.index
+        check = str(rec.check)
+        if idx is None or (isinstance(idx, float) and np.isnan(idx)):
+            if check == "column_in_dataframe":
+                col = str(rec.failure_case)
+                problems.append(_problem("error", table, None, origin, col, None,
+                                         f"required column {col!r} is missing from the {table} table",
+                                         f"add a column {col!r} (or a Vietnamese header that maps to it)"))
+                fatal = True
+            elif check.startswith("dtype") or check.startswith("coerce_dtype"):
+                if rec.column not in cell_dtype_cols:  # the cells are already listed one by one
+                    problems.append(_problem("error", table, None, origin, rec.column, None,
+                                             _check_message(str(rec.column), check, None)))
+                    fatal = True
+            else:
+                problems.append(_problem("error", table, None, origin, rec.column, rec.failure_case,
+                                         _check_message(str(rec.column), check, rec.failure_case)))
+            continue
+        col = str(rec.column)
+        problems.append(_problem("error", table, idx, origin, col, rec.failure_case,
+                                 _check_message(col, check, rec.failure_case)))
+        bad.add(idx)
+    return problems, bad, fatal, None
+
+
+def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataFrame] | None = None) -> Validated:
+    """Validate the four canonical tables together and report every problem at once.
+
+    Rows with an *error* are excluded from the returned tables (and listed in ``excluded``);
+    rows with a *warning* stay. Payments and events of excluded projects are excluded too,
+    each with its own problem, so that nothing disappears silently.
+
+    Examples
+    --------
+    >>> from kceval.sample import generate
+    >>> v = validate_tables(generate(years=[2019], provinces=["Đồng Nai"]))
+    >>> v.errors
+    []
+    """
+    tables = {t: coerce_table(t, tables.get(t, empty(t))) for t in TABLES}
+    origins = {t: _origin(t, tables[t], origins) for t in TABLES}
+    problems: list[Problem] = []
+    bad: dict[str, set] = {t: set() for t in TABLES}
+    passed: dict[str, pd.DataFrame] = {}
+    for t in TABLES:
+        p, b, fatal, ok_frame = _schema_problems(t, tables[t], origins[t])
+        problems += p
+        bad[t] |= b if not fatal else set(tables[t].index)
+        if ok_frame is not None:
+            tables[t] = passed[t] = ok_frame
+
+    # cross-table checks work on the rows that passed the schema
+    ok = {t: tables[t].drop(index=list(bad[t])) for t in TABLES}
+    plans, proj, ev, pay = ok["plans"], ok["projects"], ok["events"], ok["payments"]
+
+    dup = plans.duplicated(["year", "province", "source"], keep="first") if len(plans) else pd.Series(dtype=bool)
+    for idx in plans.index[dup.to_numpy()] if len(plans) else []:
+        r = plans.loc[idx]
+        problems.append(_problem("error", "plans", idx, origins["plans"], "province", r["province"],
+                                 f"a second plan row for {r['year']}, {r['province']}, {r['source']}",
+                                 "give one plan row per year, province and source"))
+        bad["plans"].add(idx)
+
+    if len(proj):
+        a, e = proj["approved_on"], proj["planned_end"]
+        for idx in proj.index[(e < a).to_numpy()]:
+            problems.append(
+                _problem(
+                    "error",
+                    "projects",
+                    idx,
+                    origins["projects"],
+                    "planned_end",
+                    proj.at[idx, "planned_end"].date(),
+                    "planned end is before the approval date",
+                    "check the day/month order (dd/mm/yyyy)",
+                )
+            )
+            bad["projects"].add(idx)
+        for col in ("accepted_on", "stopped_on", "finished_on"):
+            d = proj[col]
+            for idx in proj.index[(d < a).to_numpy()]:
+                problems.append(
+                    _problem(
+                        "error",
+                        "projects",
+                        idx,
+                        origins["projects"],
+                        col,
+                        d[idx].date(),
+                        f"{col} is before the approval date",
+                        "check the day/month order (dd/mm/yyyy)",
+                    )
+                )
+                bad["projects"].add(idx)
+        for status, col, sev in (("accepted", "accepted_on", "warning"), ("stopped", "stopped_on", "warning")):
+            miss = (proj["status"] == status) & proj[col].isna()
+            for idx in proj.index[miss.to_numpy()]:
+                problems.append(_problem(sev, "projects", idx, origins["projects"], col, None,
+                                         f"status is {status} but {col} is empty",
+                                         "the project counts as " + status + " but is left out of timing measures"))
+        wrong = proj["accepted_on"].notna() & ~proj["status"].isin(["accepted"])
+        for idx in proj.index[wrong.to_numpy()]:
+            problems.append(_problem("warning", "projects", idx, origins["projects"], "status", proj.at[idx, "status"],
+                                     "accepted_on is given but the status is not accepted"))
+        if len(plans):
+            keys = pd.MultiIndex.from_frame(plans[["year", "province", "source"]])
+            pk = pd.MultiIndex.from_frame(proj[["year", "province", "source"]])
+            noplan = ~pk.isin(keys)
+            for idx in proj.index[noplan]:
+                r = proj.loc[idx]
+                problems.append(_problem("warning", "projects", idx, origins["projects"], "province", r["province"],
+                                         f"no plan row for {r['year']}, {r['province']}, {r['source']}",
+                                         "execution rates for this group have no denominator"))
+
+    good_ids = pd.Index(proj.drop(index=list(bad["projects"]), errors="ignore")["project_id"])
+    for t, frame in (("events", ev), ("payments", pay)):
+        if not len(frame):
+            continue
+        unknown = ~frame["project_id"].isin(good_ids)
+        known_all = frame["project_id"].isin(pd.Index(tables["projects"]["project_id"].astype(str)))
+        for idx in frame.index[unknown.to_numpy()]:
+            pid = frame.at[idx, "project_id"]
+            msg = ("points to a project that was excluded because of its own errors" if known_all[idx]
+                   else "points to an unknown project")
+            problems.append(_problem("error", t, idx, origins[t], "project_id", pid, msg,
+                                     "every row must name a project_id of the projects table"))
+            bad[t].add(idx)
+    if len(pay) and len(proj):
+        paid = pay.drop(index=list(bad["payments"]), errors="ignore").groupby("project_id")["amount_vnd"].sum()
+        sup = proj.set_index("project_id")["support_vnd"]
+        joined = pd.concat([paid.rename("paid"), sup.rename("support")], axis=1, join="inner")
+        over = joined[joined["paid"] > joined["support"] * (1 + PAYMENT_TOLERANCE)]
+        pos = pd.Series(proj.index, index=proj["project_id"])
+        for pid, r in over.iterrows():
+            problems.append(
+                _problem(
+                    "warning",
+                    "projects",
+                    pos[pid],
+                    origins["projects"],
+                    "support_vnd",
+                    int(r["support"]),
+                    f"payments ({int(r['paid']):,} VND) exceed support by more than {PAYMENT_TOLERANCE:.0%}",
+                    "check the payments' unit (đồng / triệu) or record the adjustment as an event",
+                )
+            )
+        first = proj.set_index("project_id")["approved_on"]
+        early = pay["date"] < pay["project_id"].map(first) - pd.Timedelta(days=31)
+        for idx in pay.index[early.fillna(False).to_numpy()]:
+            problems.append(
+                _problem(
+                    "warning",
+                    "payments",
+                    idx,
+                    origins["payments"],
+                    "date",
+                    pay.at[idx, "date"].date(),
+                    "payment dated more than a month before the project's approval",
+                )
+            )
+
+    clean, excluded = {}, {}
+    for t in TABLES:
+        frame = tables[t]
+        drop = frame.index.isin(list(bad[t]))
+        excluded[t] = frame[drop]
+        if not drop.any() and t in passed:
+            clean[t] = passed[t]  # validated once above
+        else:
+            clean[t] = MODELS[t].validate(frame[~drop]) if (~drop).any() else empty(t)
+    problems.sort(key=lambda p: (p.severity != "error", p.file, p.sheet or "", p.row or 0))
+    return Validated(clean, problems, excluded)

@@ -1,0 +1,66 @@
+"""What a headline figure is about: a selection (a province, a region or the country), its plan
+year as known on an as-of date, and the year's projects in a shape fast to group by province.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from .. import geo
+from ..dataset import Dataset, check_dataset
+from ..dataset.period import resolve_period
+from ..errors import ParameterError
+
+
+def selection_label(province: str | None = None, region: str | None = None) -> str:
+    """Canonical label of a selection: a province name, a region code, or ``national``.
+
+    Examples
+    --------
+    >>> selection_label("dong nai"), selection_label(region="south"), selection_label()
+    ('Đồng Nai', 'south', 'national')
+    """
+    if province and region:
+        raise ParameterError("give `province` or `region`, not both; received "
+                             f"province={province!r}, region={region!r}")
+    if province:
+        return geo.match_province(province)
+    if region:
+        return geo.check_region(region)
+    return "national"
+
+
+def year_as_of(ds: Dataset, year: Any, as_of: Any = None) -> tuple[Dataset, int, pd.Timestamp]:
+    """The projects of plan year ``year`` (and their events) as known on ``as_of`` (default 31
+    December of the year), with the checked year and date; payments are left out.
+
+    Lighter than ``ds.select(year=...).as_of(...)``: headline figures of feasibility and
+    completion need no payments, and events of other years' projects never match a selected
+    project, so they need no (costly) project_id filter.
+    """
+    check_dataset(ds)
+    y, d = resolve_period(ds, year, as_of)
+    light = replace(ds, projects=ds.projects[ds.projects["year"] == y], payments=ds.payments.iloc[:0])
+    return light.as_of(d), y, d
+
+
+def slim_projects(projects: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """``projects[["region", "province"] + cols]`` with region and province as categoricals, so
+    that grouping a million rows by province works on integer codes, not strings."""
+    out = projects[["region", "province"] + cols]
+    return out.assign(region=out["region"].astype("category"), province=out["province"].astype("category"))
+
+
+def wide_rates(r: pd.DataFrame, keys: list[str], measures: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long rates (``measure, count, n, estimate, low, high``) to one row per group with
+    ``{measure}_rate``, ``_low`` and ``_high``; also returns the pivot, for counts and denominators."""
+    wide = r.pivot(index=keys, columns="measure", values=["estimate", "low", "high", "count", "n"])
+    out = pd.DataFrame(index=wide.index)
+    for m in measures:
+        out[f"{m}_rate"] = wide[("estimate", m)].astype(float)
+        out[f"{m}_rate_low"] = wide[("low", m)].astype(float)
+        out[f"{m}_rate_high"] = wide[("high", m)].astype(float)
+    return out, wide

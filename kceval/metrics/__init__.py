@@ -1,0 +1,7 @@
+"""Metrics: pure functions over the canonical tables (no I/O; inputs never modified).
+
+Spending spread: :mod:`.spending`, :mod:`.pefa`, :mod:`.concentration`, :mod:`.profile`,
+:mod:`.forecast`. Feasibility: :mod:`.feasibility`, :mod:`.funnel`, :mod:`.risk` (with
+:mod:`.design`). Completion: :mod:`.completion`, :mod:`.survival`. Shared: :mod:`.intervals`
+(the Estimate record and Wilson intervals). Published figures recomputed: :mod:`.reconcile`.
+"""

@@ -1,0 +1,118 @@
+"""The covariates of the risk and Cox models: model frame, formula, and the events-per-parameter rule.
+
+Shared by the logistic risk model (:mod:`kceval.metrics.risk`) and the Cox model of time to
+acceptance (:mod:`kceval.metrics.survival`); the choices (median-imputed counterpart share with
+a missing indicator, sparse activities merged into ``other``, constant covariates left out,
+the refusal rule) are documented in :mod:`kceval.metrics.risk`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import KcevalError, ParameterError
+from .feasibility import problem_flags
+
+MIN_EVENTS = 10
+EVENTS_PER_PARAMETER = 10
+
+
+def design(projects: pd.DataFrame, events: pd.DataFrame, *, min_level: int = 5) -> pd.DataFrame:
+    """Model frame: one row per project with the outcome ``problem`` (0/1) and the covariates.
+
+    Columns: ``project_id, province, problem, log_support, activity, source, pilot,
+    counterpart_share, cs_missing, approval_month``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["A"], "province": ["X"], "status": ["accepted"], "activity": ["fair"],
+    ...     "source": ["local"], "pilot": [False], "support_vnd": [100], "counterpart_vnd": [300],
+    ...     "approved_on": pd.to_datetime(["2019-03-01"])})
+    >>> d = design(p, pd.DataFrame({"project_id": [], "kind": []}))
+    >>> float(d["counterpart_share"].iloc[0]), int(d["approval_month"].iloc[0])
+    (0.75, 3)
+    """
+    need = {"project_id", "province", "activity", "source", "support_vnd", "approved_on"}
+    if not isinstance(projects, pd.DataFrame) or not need <= set(projects.columns):
+        raise ParameterError(f"`projects` must be a projects table with columns {sorted(need)}")
+    f = problem_flags(projects, events)
+    sup = projects["support_vnd"].to_numpy(dtype=float)
+    if "counterpart_vnd" in projects.columns:
+        cp = pd.to_numeric(projects["counterpart_vnd"], errors="coerce").astype(float).to_numpy()
+    else:
+        cp = np.full(len(projects), np.nan)
+    share = cp / (cp + sup)
+    miss = ~np.isfinite(share)
+    med = np.nanmedian(share) if (~miss).any() else 0.0
+    pilot = projects["pilot"].astype(bool).to_numpy() if "pilot" in projects.columns else np.zeros(len(projects), bool)
+    out = pd.DataFrame({
+        "project_id": projects["project_id"].to_numpy(),
+        "province": projects["province"].to_numpy(),
+        "problem": f["problem"].to_numpy().astype(np.int64),
+        "log_support": np.log(sup),
+        "activity": projects["activity"].astype(str).to_numpy(),
+        "source": projects["source"].astype(str).to_numpy(),
+        "pilot": pilot.astype(np.int64),
+        "counterpart_share": np.where(miss, med, share),
+        "cs_missing": miss.astype(np.int64),
+        "approval_month": projects["approved_on"].dt.month.to_numpy(),
+    })
+    # merge sparse activities: a level with (almost) no events, or no non-events, separates perfectly
+    g = out.groupby("activity")["problem"].agg(["sum", "size"])
+    sparse = g.index[(g["sum"] < min_level) | (g["size"] - g["sum"] < min_level)]
+    out.loc[out["activity"].isin(sparse), "activity"] = "other"
+    return out
+
+
+def formula_for(frame: pd.DataFrame, outcome: str = "problem") -> tuple[str, int]:
+    """The model formula, leaving out constant covariates (see module notes), and its number of
+    parameters besides the intercept.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"activity": ["fair", "fair"], "source": ["local"] * 2, "pilot": [0, 1],
+    ...                   "counterpart_share": [0.5, 0.5], "cs_missing": [0, 0], "approval_month": [3, 3]})
+    >>> formula_for(f)
+    ('problem ~ log_support + pilot', 2)
+    """
+    terms, k = ["log_support"], 1
+    n_act = frame["activity"].nunique()
+    if n_act > 1:
+        ref = frame["activity"].value_counts().index[0]
+        terms.append(f"C(activity, Treatment(reference={ref!r}))")
+        k += n_act - 1
+    if frame["source"].nunique() > 1:
+        terms.append("C(source, Treatment(reference='local'))" if "local" in set(frame["source"]) else "C(source)")
+        k += frame["source"].nunique() - 1
+    for c in ("pilot", "counterpart_share", "cs_missing", "approval_month"):
+        if frame[c].nunique() > 1:
+            terms.append(c)
+            k += 1
+    return f"{outcome} ~ " + " + ".join(terms), k
+
+
+def check_events(n_events: int, n: int, n_params: int, *, survival: bool = False) -> None:
+    """Raise KcevalError unless the events-per-parameter rule holds (see module notes).
+
+    With ``survival=True`` (Cox model) only the events count: ≥ 10 events and ≥ 10 per parameter;
+    censored projects are not a second outcome class.
+
+    Examples
+    --------
+    >>> check_events(120, 1000, 12)        # 120 ≥ 10 × 12: fine
+    >>> check_events(50, 1000, 12)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kceval.errors.KcevalError: too few events to fit the model: 50 events and 950 non-events for 12 ...
+    """
+    rare = n_events if survival else min(n_events, n - n_events)
+    few_other = False if survival else n - n_events < MIN_EVENTS
+    if n_events < MIN_EVENTS or few_other or rare < EVENTS_PER_PARAMETER * n_params:
+        what = (f"{n_events} events for {n_params} parameters; the rule is ≥ {MIN_EVENTS} events and ≥ "
+                f"{EVENTS_PER_PARAMETER} events per parameter" if survival else
+                f"{n_events} events and {n - n_events} non-events for {n_params} parameters; the rule is ≥ "
+                f"{MIN_EVENTS} of each and ≥ {EVENTS_PER_PARAMETER} of the rarer outcome per parameter")
+        raise KcevalError(f"too few events to fit the model: {what} (≥ {EVENTS_PER_PARAMETER * n_params} here). "
+                          "Widen the selection (more years or provinces).")
+
+

@@ -1,0 +1,82 @@
+"""Where kceval's files are, how a file is hashed, and how a file is written (atomically).
+
+Every location is computed here once: the repository (the folder that holds ``kceval/``,
+``data/`` and ``notebooks/``), the bundled sample, the published figures, the notebooks and
+the HTML templates.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ParameterError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+SAMPLE_DIR = REPO_ROOT / "data" / "sample"
+PUBLISHED_FIGURES = REPO_ROOT / "data" / "published" / "figures.csv"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+TEMPLATE_DIR = PACKAGE_DIR / "render" / "templates"
+
+
+@lru_cache(maxsize=256)
+def _sha256(path: str, size: int, mtime_ns: int, inode: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes, remembered per process while the file's size, mtime and inode stay.
+
+    Batches hash the same data files for every report; a file written anew (a new inode, as
+    every atomic write and every editor's save gives) or changed in size or time is read again.
+
+    Examples
+    --------
+    >>> len(file_sha256(PUBLISHED_FIGURES))
+    64
+    """
+    p = Path(path).resolve()
+    st = p.stat()
+    return _sha256(str(p), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then ``os.replace``.
+
+    Readers see the old file or the new one, never half of one; if anything fails (including
+    an interrupt) the temporary file is removed and ``path`` is untouched.
+
+    Examples
+    --------
+    >>> write_atomic("/tmp/kceval-doc.txt", "hello").read_text()  # doctest: +SKIP
+    'hello'
+    """
+    path = Path(path)
+    if isinstance(data, str):
+        raw = data.encode("utf-8")
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+    else:
+        raise ParameterError(f"`data` must be str or bytes; received {type(data).__name__}")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # reports are shared: mkstemp's 0600 would hide them
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path

@@ -1,0 +1,285 @@
+"""Render an executed notebook to one offline HTML page (nbconvert, our ``kceval`` template).
+
+The :class:`Renderer` holds one ``HTMLExporter`` (template loading is the expensive part:
+~0.9 s the first time, ~0.01–0.2 s after, DESIGN.md §7), so build it once per process and reuse
+it. The page has no code and no prompts; the ``parameters`` and ``injected-parameters`` cells
+are replaced by a readable parameter table; a static table of contents links to the markdown
+headings (of the page language: cells tagged with the other language, ``vi`` or ``en``, are
+removed); a failed notebook shows the error and the failing cell at the top; a provenance
+footer closes the page. Nothing is loaded from the network: the template drops require.js,
+MathJax, mermaid and widget scripts, and the CSS and the sorting script are inlined. (LaTeX in
+markdown is therefore shown as source text.) Every string kceval adds is escaped here.
+
+A notebook may call :func:`kceval.headline.handover.emit_headline` to hand its headline figures
+to the index page; that output is left out of the page. Narrative cells tagged ``national`` or
+``region`` are kept only in a report of that scope (one comparison notebook serves both).
+"""
+from __future__ import annotations
+
+import copy
+import html
+import json
+import logging
+import re
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import nbformat
+
+from ..display.labels import LANGS, check_lang, has_label, label
+from ..display.tables import table_key_values
+from ..headline.handover import HEADLINE_MIME
+from ..paths import TEMPLATE_DIR
+
+REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "papermill-error-cell-tag"})
+# Narrative cells exist in both languages, tagged with their language; the other one is removed.
+LANG_TAGS = frozenset(LANGS)
+# Narrative cells that differ between a region's report and the country's are tagged with the scope.
+SCOPE_TAGS = frozenset({"national", "region"})
+TOC_LEVELS = 3
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+
+
+@cache
+def static_text(name: str) -> str:
+    """Text of a static asset of the template (``kc.css``, ``kc.js``)."""
+    return (TEMPLATE_DIR / "kceval" / name).read_text(encoding="utf-8")
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+def find_error(nb: nbformat.NotebookNode) -> dict[str, Any] | None:
+    """The first error in an executed notebook: cell index, name, value, traceback, source."""
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                if o.get("ename") == "SystemExit" and str(o.get("evalue")) in ("", "0"):
+                    continue
+                return {"cell_index": i, "ename": o.get("ename", ""), "evalue": o.get("evalue", ""),
+                        "traceback": _ANSI.sub("", "\n".join(o.get("traceback", []))),
+                        "source": cell.get("source", ""), "cell_id": cell.get("id")}
+        if cell.get("metadata", {}).get("papermill", {}).get("exception") is True:
+            return {"cell_index": i, "ename": "CellExecutionError", "evalue": "", "traceback": "",
+                    "source": cell.get("source", ""), "cell_id": cell.get("id")}
+    return None
+
+
+# -- table of contents ------------------------------------------------------------------------
+
+def _plain(md: str) -> str:
+    """Heading text without markdown/HTML markup (for the contents list)."""
+    s = re.sub(r"<[^>]*>", "", md)
+    s = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", s)
+    s = re.sub(r"[*_`]+", "", s)
+    return s.strip()
+
+
+def add_toc_anchors(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
+    """Put an anchor before every ATX heading (levels 1–3) of the markdown cells, in place.
+
+    Returns the contents as (level, anchor id, plain text). The anchors are our own
+    (``kc-sec-N``): nbconvert's heading ids depend on the text and are not unique.
+    """
+    toc: list[tuple[int, str, str]] = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        lines, fenced = [], False
+        for line in cell.source.splitlines():
+            if _FENCE.match(line):
+                fenced = not fenced
+            m = None if fenced else _ATX.match(line)
+            if m and len(m.group(1)) <= TOC_LEVELS and _plain(m.group(2)):
+                anchor = f"kc-sec-{len(toc) + 1}"
+                toc.append((len(m.group(1)), anchor, _plain(m.group(2))))
+                lines += [f'<div id="{anchor}" class="kc-anchor"></div>', ""]
+            lines.append(line)
+        cell.source = "\n".join(lines)
+    return toc
+
+
+def toc_html(toc: list[tuple[int, str, str]], lang: str) -> str:
+    """A static ``<nav>`` with links to the anchors (works without JavaScript)."""
+    if not toc:
+        return ""
+    top = min(level for level, _, _ in toc)
+    # nested lists, so sub-sections do not take numbers from the sections (1, 2, 3, not 1, 2, 5)
+    parts, depth = [], 0
+    for level, a, text in toc:
+        d = min(level - top + 1, depth + 1)  # a skipped level nests one step only
+        if depth and d <= depth:
+            parts.append("</li>")
+        while depth > d:
+            parts.append("</ol></li>")
+            depth -= 1
+        while depth < d:
+            parts.append("<ol>")
+            depth += 1
+        parts.append(f'<li class="kc-toc-{d}"><a href="#{a}">{html.escape(text)}</a>')
+    parts.append("</li>")
+    while depth > 1:
+        parts.append("</ol></li>")
+        depth -= 1
+    title = html.escape(label("contents", lang))
+    return f'<nav class="kc-toc" aria-label="{title}"><h2>{title}</h2>{"".join(parts)}</ol></nav>'
+
+
+# -- page parts -------------------------------------------------------------------------------
+
+def _show(v: Any) -> str:
+    if isinstance(v, (dict, list, tuple)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return "" if v is None else str(v)
+
+
+def params_html(params: Mapping[str, Any], lang: str) -> str:
+    """The readable parameter table (label and name, value as given), escaped."""
+    rows = []
+    for k, v in params.items():
+        name = f"{label(k, lang)} ({k})" if has_label(k) else str(k)
+        rows.append((name, _show(v)))
+    h = html.escape(label("parameters", lang))
+    body = table_key_values(rows, headers=(label("parameter", lang), label("value", lang)))
+    return f'<section class="kc-params"><h2>{h}</h2>{body}</section>'
+
+
+def error_html(err: Mapping[str, Any], lang: str) -> str:
+    """The error panel: name and value, the failing cell's code and the traceback, escaped."""
+    e = html.escape
+    L = lambda k: e(label(k, lang))  # noqa: E731
+    return (
+        f'<section class="kc-error" role="alert"><h2>{L("failed_banner")}</h2>'
+        f'<p><strong>{L("error")}:</strong> <code>{e(str(err["ename"]))}: {e(str(err["evalue"]))}</code>'
+        f' — <a href="#kc-error-cell">{L("go_to_cell")}</a></p>'
+        f'<h3>{L("error_cell")}</h3><pre class="kc-error-source">{e(str(err["source"]))}</pre>'
+        f'<details><summary>{L("traceback")}</summary><pre>{e(str(err["traceback"]))}</pre></details>'
+        "</section>"
+    )
+
+
+def provenance_html(prov: Mapping[str, Any], lang: str) -> str:
+    """The provenance footer: parameters, data file hashes, versions, git revision, run time."""
+    L = lambda k: label(k, lang)  # noqa: E731
+    parts = [f'<footer class="kc-provenance"><h2>{html.escape(L("provenance"))}</h2>']
+    parts.append(table_key_values({k: _show(v) for k, v in prov.get("parameters", {}).items()},
+                                  caption=L("parameters")))
+    files = prov.get("files") or {}
+    if files:
+        rows = [(k, f'{f.get("path", "")} — {L("sha256")} {f.get("sha256", "")} — {f.get("bytes", "")} B')
+                for k, f in files.items()]
+        parts.append(table_key_values(rows, caption=L("files")))
+    parts.append(table_key_values(prov.get("versions", {}), caption=L("versions"),
+                                  headers=(L("package"), L("version"))))
+    run = [(L("git_revision"), prov.get("git") or L("none")), (L("started"), prov.get("started", "")),
+           (L("finished"), prov.get("finished", "")), (L("seconds"), prov.get("seconds", ""))]
+    parts.append(table_key_values(run))
+    parts.append(f'<p class="kc-muted">{html.escape(L("generated_by"))}</p></footer>')
+    return "".join(parts)
+
+
+_EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href|srcset|data|poster|action|xlink:href)\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:@import)|(?:url\(\s*["']?\s*(?:https?:)?//)""",
+    re.IGNORECASE,
+)
+
+
+def find_external_urls(page: str) -> list[str]:
+    """Places in an HTML page that would make the browser fetch something from the network.
+
+    Scripts, stylesheets, images, fonts (``src=``/``href=`` with http(s) or protocol-relative
+    URLs, CSS ``@import`` and ``url(http...)``). Comments in CSS are ignored. Plain links a
+    reader may click are ``<a href>`` and are not fetched, so they are not reported.
+    """
+    text = re.sub(r"/\*.*?\*/", "", page, flags=re.S)
+    hits = []
+    for m in _EXTERNAL.finditer(text):
+        start = text.rfind("<", 0, m.start())
+        if text[start:start + 3].lower() == "<a " and "href" in m.group(0).lower():
+            continue
+        hits.append(text[m.start():m.start() + 80])
+    return hits
+
+
+class Renderer:
+    """One reusable nbconvert HTML exporter with the kceval template.
+
+    Not thread-safe (the page language is set on the exporter per call): use one per worker.
+
+    Examples
+    --------
+    >>> r = Renderer()  # doctest: +SKIP
+    >>> page = r.render(nb, lang="vi", title="Đồng Nai 2019", params={"province": "Đồng Nai"},
+    ...                 provenance={}, synthetic=True)  # doctest: +SKIP
+    """
+
+    def __init__(self) -> None:
+        # deferred: nbconvert costs about 1.2 s to import, and only the processes that render
+        # pages need it (not the batch process that plans jobs and writes files)
+        from nbconvert import HTMLExporter
+
+        self.exporter = HTMLExporter(
+            template_name="kceval",
+            template_file="report.html.j2",
+            extra_template_basedirs=[str(TEMPLATE_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+        # Belt and braces: the template drops these blocks, but no URL should even reach it.
+        self.exporter.require_js_url = ""
+        self.exporter.mathjax_url = ""
+
+    def render(self, nb: nbformat.NotebookNode, *, lang: str, title: str, params: Mapping[str, Any],
+               provenance: Mapping[str, Any], synthetic: bool, scope: str | None = None) -> str:
+        """The HTML page of an executed (possibly failed) notebook; ``nb`` is not modified.
+
+        ``scope`` ('national' or 'region') keeps the narrative cells tagged with it and drops
+        those tagged with the other scope; None keeps both.
+        """
+        check_lang(lang)
+        dropped = (LANG_TAGS - {lang}) | (SCOPE_TAGS - {scope} if scope in SCOPE_TAGS else set())
+        nb = copy.deepcopy(nb)
+        err = find_error(nb)
+        cells = []
+        for i, cell in enumerate(nb.cells):
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if tags & REMOVED_TAGS or tags & dropped:
+                continue
+            if err is not None and i == err["cell_index"]:
+                cells.append(nbformat.v4.new_markdown_cell('<div id="kc-error-cell" class="kc-anchor"></div>'))
+            if cell.get("cell_type") == "code":
+                cell.outputs = [o for o in cell.get("outputs", []) if HEADLINE_MIME not in o.get("data", {})]
+                if not cell.outputs:
+                    continue  # nothing to show once the code is hidden
+            cells.append(cell)
+        nb.cells = cells
+        toc = add_toc_anchors(nb)
+        nb.metadata["title"] = str(title)
+
+        e = html.escape
+        header = ['<header class="kc-header">']
+        if synthetic:
+            header.append(f'<div class="kc-banner kc-synthetic" role="note">{e(label("synthetic_banner", lang))}</div>')
+        header.append(f'<h1 class="kc-title">{e(str(title))}</h1>')
+        if err is not None:
+            header.append(error_html(err, lang))
+        header.append(toc_html(toc, lang))
+        header.append(params_html(params, lang))
+        header.append("</header>")
+        kc = {"css": static_text("kc.css"), "js": static_text("kc.js"), "header": "".join(header),
+              "footer": provenance_html(provenance, lang)}
+        self.exporter.language_code = lang
+        body, _ = self.exporter.from_notebook_node(nb, resources={"kc": kc})
+        external = find_external_urls(body)
+        if external:  # e.g. a markdown image from the web: the page would not open offline
+            logging.getLogger("kceval.render").warning(
+                "report %r fetches from the network: %s", str(title), external[:3]
+            )
+        return body

@@ -1,0 +1,279 @@
+"""Notebook parameters checked before any kernel starts.
+
+:func:`check_parameters` reads a notebook's ``parameters`` cell with
+``papermill.inspect_notebook`` (names, annotated types, defaults, help) and rejects unknown
+names and wrong types; values from the command line arrive as text, so ``"2019"`` becomes
+``2019`` for an ``int`` parameter while ``"abc"`` is refused. Domain checks are pluggable: a
+dict maps a parameter name to ``validator(value, context) -> normalised value`` where
+``context`` holds every parameter (defaults updated with the caller's values);
+:data:`DOMAIN_CHECKS` has the generic ones (``as_of``, ``data``, ``province``, ``region``,
+``lang``). Every failure is a :class:`~kceval.errors.ParameterError` naming the parameter,
+the allowed values and what was received. Output file names made from parameters are
+:mod:`kceval.render.names`.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from papermill.translators import PythonTranslator
+
+from .. import geo
+from ..checks import to_date
+from ..display.labels import check_lang
+from ..errors import ParameterError, ReportError
+
+Validator = Callable[[Any, Mapping[str, Any]], Any]
+TYPES = ("int", "float", "bool", "str")
+_TRUE = {"true", "yes", "1", "on", "có"}
+_FALSE = {"false", "no", "0", "off", "không"}
+SETTLEMENT_DAY = (1, 22)  # DOMAIN.md: settlement due by 22 January of the following year
+
+
+@lru_cache(maxsize=64)
+def _inspect(path: str, mtime_ns: int) -> tuple[tuple[str, str | None, str | None, str], ...]:
+    nb = nbformat.read(path, as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    # papermill's own reader of a Python parameters cell (what `papermill --help-notebook` uses);
+    # kceval notebooks are Python, so no kernelspec is needed to pick the translator
+    params = PythonTranslator.inspect(cell) if cell is not None else []
+    info = {p.name: p._asdict() for p in params}
+    missed = sorted(_assigned_names(nb, path) - set(info))
+    if missed:
+        # papermill skips, with a mere log warning, lines it cannot parse (e.g. a comment with
+        # '='); such a parameter would be silently un-settable, so the notebook is refused.
+        raise ReportError(f"papermill cannot read the parameter(s) {', '.join(missed)} in the cell tagged "
+                          f"'parameters' of {path}: write one `name: type = value  # help` per line, "
+                          f"with no '=' in the comment")
+    out = []
+    for name, p in info.items():
+        typ = p.get("inferred_type_name")
+        default = p.get("default")
+        if typ not in TYPES:  # no annotation: take the type of the literal default
+            try:
+                v = ast.literal_eval(default) if default is not None else None
+                typ = {bool: "bool", int: "int", float: "float", str: "str"}.get(type(v))
+            except (ValueError, SyntaxError):
+                typ = None
+        out.append((name, typ, default, p.get("help") or ""))
+    return tuple(out)
+
+
+def _assigned_names(nb: Any, path: str) -> set[str]:
+    """Names assigned at top level in the cell tagged ``parameters`` (read with ``ast``)."""
+    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return set()
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as e:
+        raise ReportError(f"the cell tagged 'parameters' of {path} is not valid Python: {e}") from None
+    names: set[str] = set()
+    for node in tree.body:
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def notebook_parameters(notebook_path: str | os.PathLike) -> dict[str, dict[str, Any]]:
+    """Parameters declared in a notebook's ``parameters`` cell: name -> type, default, help.
+
+    ``type`` is 'int', 'float', 'bool', 'str' or None (unknown); ``default`` is the evaluated
+    literal (None when the default is not a literal). Cached on the file's modification time.
+
+    Examples
+    --------
+    >>> notebook_parameters("tests/notebooks/tiny_report.ipynb")["year"]["type"]  # doctest: +SKIP
+    'int'
+    """
+    p = Path(notebook_path)
+    if not p.is_file():
+        raise ParameterError(f"`notebook_path` must be an existing notebook file; received {str(notebook_path)!r}")
+    out = {}
+    for name, typ, default, help_ in _inspect(str(p.resolve()), p.stat().st_mtime_ns):
+        try:
+            value = ast.literal_eval(default) if default is not None else None
+        except (ValueError, SyntaxError):
+            value = None
+        out[name] = {"type": typ, "default": value, "help": help_}
+    return out
+
+
+def coerce(name: str, value: Any, typ: str | None) -> Any:
+    """``value`` converted to the parameter's type, or a ParameterError.
+
+    Examples
+    --------
+    >>> coerce("year", "2019", "int"), coerce("fail", "false", "bool")
+    (2019, False)
+    """
+    def bad() -> ParameterError:
+        return ParameterError(f"`{name}` must be of type {typ} (declared in the notebook's parameters cell); "
+                              f"received {value!r}")
+
+    if typ is None:
+        return value
+    if typ == "int":
+        if isinstance(value, bool):
+            raise bad()
+        if isinstance(value, int) or (hasattr(value, "__index__") and not isinstance(value, str)):
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            return int(value)
+        raise bad()
+    if typ == "float":
+        if isinstance(value, bool):
+            raise bad()
+        if isinstance(value, (int, float)):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                raise bad() from None
+        raise bad()
+    if typ == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise bad()
+    # str
+    if isinstance(value, str):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    raise bad()
+
+
+# -- domain checks ----------------------------------------------------------------------------
+
+def check_as_of(value: Any, context: Mapping[str, Any]) -> str:
+    """'' (end of the data) or an ISO date in [1 Jan year, 22 Jan year+1] (settlement window)."""
+    if value in ("", None):
+        return ""
+    try:
+        d = to_date("as_of", value).date() if not (isinstance(value, str) and "/" in value) else \
+            dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
+    except (ParameterError, ValueError):
+        raise ParameterError(
+            f"`as_of` must be a date YYYY-MM-DD (or '' for the end of the data); received {value!r}"
+        ) from None
+    year = context.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        lo, hi = dt.date(year, 1, 1), dt.date(year + 1, *SETTLEMENT_DAY)
+        if not lo <= d <= hi:
+            raise ParameterError(
+                f"`as_of` must be within the plan year {year} or its settlement window, i.e. between "
+                f"{lo.isoformat()} and {hi.isoformat()}; received {value!r}"
+            )
+    return d.isoformat()
+
+
+def check_data(value: Any, context: Mapping[str, Any]) -> str:
+    """'' (the bundled sample data) or an existing file or folder, returned as an absolute path."""
+    if value in ("", None):
+        return ""
+    s = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
+    if s is None or "\x00" in s or not Path(s).exists():
+        where = f" (not found: {Path(s).resolve()})" if s and "\x00" not in s else ""
+        raise ParameterError(f"`data` must be '' (the bundled sample data) or an existing file or folder; "
+                             f"received {value!r}{where}")
+    return str(Path(s).resolve())
+
+
+def check_province(value: Any, context: Mapping[str, Any]) -> str:
+    """A province in any common spelling, returned as its canonical name (with suggestions)."""
+    try:
+        return geo.match_province(value)
+    except geo.UnknownProvinceError as e:
+        hint = f"did you mean {', '.join(map(repr, e.suggestions))}?" if e.suggestions else "no close match"
+        err = ParameterError(f"`province` must be one of the 63 provinces (kceval.geo.PROVINCE_NAMES, any common "
+                             f"spelling); received {value!r}: {hint}")
+        err.suggestions = e.suggestions  # type: ignore[attr-defined]
+        raise err from None
+
+
+def check_region(value: Any, context: Mapping[str, Any]) -> str:
+    """One of :data:`kceval.geo.REGIONS`, or '' for the whole country."""
+    if value in ("", None):
+        return ""
+    return geo.check_region(value)
+
+
+def check_lang_param(value: Any, context: Mapping[str, Any]) -> str:
+    """'vi' or 'en'."""
+    return check_lang(value)
+
+
+DOMAIN_CHECKS: dict[str, Validator] = {
+    "as_of": check_as_of,
+    "data": check_data,
+    "province": check_province,
+    "region": check_region,
+    "lang": check_lang_param,
+}
+
+
+def check_parameters(notebook_path: str | os.PathLike, params: Mapping[str, Any], *,
+                     checks: Mapping[str, Validator] | None = None) -> dict[str, Any]:
+    """The caller's parameters, checked and normalised, before any kernel starts.
+
+    Parameters
+    ----------
+    notebook_path : path
+        The notebook whose ``parameters`` cell declares the allowed names and types.
+    params : dict
+        Values to inject (text from the command line is converted to the declared type).
+    checks : dict, optional
+        Parameter name -> ``validator(value, context)`` returning the normalised value or
+        raising ParameterError. Default :data:`DOMAIN_CHECKS`; extend with
+        ``{**DOMAIN_CHECKS, "year": my_check}``. Validators run on the given parameters and on
+        non-empty notebook defaults (so that, e.g., a default ``as_of`` is checked against a
+        given ``year``); ``context`` is the defaults updated with ``params``.
+
+    Returns
+    -------
+    dict
+        ``params`` with converted and normalised values (same keys, input not modified).
+
+    Examples
+    --------
+    >>> check_parameters("tests/notebooks/tiny_report.ipynb",
+    ...                  {"year": "2019", "province": "dong nai"})  # doctest: +SKIP
+    {'year': 2019, 'province': 'Đồng Nai'}
+    """
+    declared = notebook_parameters(notebook_path)
+    unknown = [k for k in params if k not in declared]
+    if unknown:
+        allowed = ", ".join(declared) if declared else "none: the notebook has no cell tagged 'parameters'"
+        raise ParameterError(f"unknown parameter(s) {', '.join(map(repr, unknown))} for {Path(notebook_path).name}; "
+                             f"allowed: {allowed}; received {dict(params)!r}")
+    out = {k: coerce(k, v, declared[k]["type"]) for k, v in params.items()}
+    context = {k: d["default"] for k, d in declared.items()}
+    context.update(out)
+    for name, validate in (DOMAIN_CHECKS if checks is None else checks).items():
+        # an empty default ('' = "not set", e.g. as_of or data) is the notebook's own business
+        if name in declared and (name in out or context[name] not in ("", None)):
+            value = validate(context[name], context)
+            if name in out:
+                out[name] = value
+    return out
+
+
+def effective_parameters(notebook_path: str | os.PathLike, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The notebook's literal defaults updated with ``params`` (for the report's parameter table)."""
+    out = {k: d["default"] for k, d in notebook_parameters(notebook_path).items()}
+    out.update(params)
+    return out

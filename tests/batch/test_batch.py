@@ -1,0 +1,103 @@
+"""The batch engine: warm kernels, incremental re-runs, fault isolation, interruption, Dask."""
+import json
+from dataclasses import replace
+
+import pytest
+
+from kceval.batch import engine, manifest, plan, progress
+from kceval.dataset import Dataset
+from kceval.headline.summary import base_summary
+from tests.support import PROBE_NOTEBOOK
+
+PROBE = str(PROBE_NOTEBOOK)
+
+
+def probe_jobs(*provinces, as_of="2019-06-30"):
+    jobs = plan.plan_jobs(year=2019, as_of=as_of, level="province", provinces=list(provinces))
+    return [replace(j, notebook=PROBE) for j in jobs]
+
+
+def test_plan_jobs_names_and_levels():
+    jobs = plan.plan_jobs(year=2019, as_of="2019-06-30", level="all", lang="both")
+    assert len(jobs) == 2 * (1 + 3 + 63)
+    names = [j.name for j in jobs]
+    assert len(set(names)) == len(names)
+    assert "province-dong-nai-2019-2019-06-30" in names and "province-dong-nai-2019-2019-06-30-en" in names
+    assert all(n.replace("-", "").isalnum() and n.isascii() for n in names)
+    # one comparison notebook serves the regions and, with an empty region, the whole country
+    national = next(j for j in jobs if j.kind == "national")
+    assert national.notebook == "notebooks/region_report.ipynb" and national.params["region"] == ""
+    assert national.name == "national-2019-2019-06-30" and national.title == "Toàn quốc — 2019, đến 30/06/2019"
+    plan.check_jobs(jobs)  # every notebook accepts its parameters, the empty region included
+    with pytest.raises(Exception, match="`level` must be one of"):
+        plan.plan_jobs(year=2019, level="commune")
+    with pytest.raises(Exception, match="did you mean"):
+        plan.plan_jobs(year=2019, provinces=["Dong Nia"])
+
+
+def test_batch_renders_skips_unchanged_and_isolates_failures(tmp_path):
+    jobs = probe_jobs("Đồng Nai", "Cà Mau", "Bình Phước", "Tây Ninh")
+    out = engine.run_batch(jobs, out_dir=tmp_path, n_jobs=2, timeout=60)
+    status = {o.name: o.status for o in out}
+    assert status == {"province-dong-nai-2019-2019-06-30": "ok", "province-ca-mau-2019-2019-06-30": "failed",
+                      "province-binh-phuoc-2019-2019-06-30": "ok", "province-tay-ninh-2019-2019-06-30": "ok"}
+    # the vandalising notebooks and the failure did not leak: every ok report saw all its projects,
+    # checked independently of the notebook
+    ds = Dataset.load()
+    for o in out:
+        if o.status == "ok":
+            want = base_summary(ds, year=2019, province=o.params["province"], as_of="2019-06-30")
+            assert o.headline["n_projects"] == want["n_projects"] > 0
+            assert o.headline["executed_vnd"] == want["executed_vnd"]
+    fail = next(o for o in out if o.status == "failed")
+    assert "probe failure" in fail.error
+    page = (tmp_path / f"{fail.name}.html").read_text()
+    assert "probe failure &lt;b&gt;escaped?&lt;/b&gt;" in page
+    index = (tmp_path / "index.html").read_text()
+    for o in out:
+        assert f'href="{o.name}.html"' in index
+    assert not list(tmp_path.glob("*.tmp*")) and not list(tmp_path.glob(".*.tmp"))
+
+    again = engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1)
+    # unchanged inputs: the ok reports are skipped, the failed one is retried (and fails again)
+    assert {o.name: o.status for o in again} == {**status, **{k: "cached" for k, v in status.items() if v == "ok"}}
+    forced = engine.run_batch(jobs[:1], out_dir=tmp_path, n_jobs=1, force=True)
+    assert forced[0].status == "ok"
+    assert "failed" in progress.summary_table(out) and "province-ca-mau" in progress.summary_table(out)
+
+
+def test_timeout_and_killed_kernel_are_failures_and_the_worker_recovers(tmp_path):
+    jobs = probe_jobs("Bạc Liêu", "Kiên Giang", "Đồng Nai")
+    out = {o.params["province"]: o for o in engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1, timeout=4)}
+    assert out["Bạc Liêu"].status == "failed" and "timeout" in out["Bạc Liêu"].error.lower()
+    assert out["Kiên Giang"].status == "failed"
+    assert out["Đồng Nai"].status == "ok"  # the same worker, with a fresh kernel
+
+
+def test_interrupt_leaves_only_complete_files_and_rerun_finishes(tmp_path):
+    jobs = probe_jobs("Đồng Nai", "Bình Phước", "Tây Ninh")
+
+    def stop(o):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1, on_outcome=stop)
+    htmls = sorted(p.name for p in tmp_path.glob("*.html") if not p.name.startswith("index"))
+    assert len(htmls) == 1
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
+    recorded = json.loads((tmp_path / manifest.MANIFEST).read_text())
+    assert list(recorded) == [htmls[0][:-5]]
+    rerun = engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1)
+    assert sorted(o.status for o in rerun) == ["cached", "ok", "ok"]
+
+
+def test_dask_local_cluster_runs_the_same_work(tmp_path):
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        out = engine.run_batch(probe_jobs("Đồng Nai", "Cà Mau"), out_dir=tmp_path, executor="dask",
+                              scheduler=client)
+    assert {o.params["province"]: o.status for o in out} == {"Đồng Nai": "ok", "Cà Mau": "failed"}
+    assert (tmp_path / "province-dong-nai-2019-2019-06-30.html").exists()
+    assert (tmp_path / "index.html").exists()

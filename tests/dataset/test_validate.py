@@ -1,0 +1,71 @@
+"""Canonical tables and their validation: every problem, located, at once."""
+import pandas as pd
+
+from kceval.dataset.validate import validate_tables
+from kceval.schema import columns
+from tests.support import tiny_tables
+
+
+def test_clean_tables_validate_without_errors(tiny):
+    v = validate_tables(tiny)
+    assert v.errors == []
+    assert [len(v.tables[t]) for t in ("plans", "projects", "events", "payments")] == [3, 4, 3, 6]
+    assert list(v.tables["projects"].columns) == columns("projects")
+
+
+def test_every_problem_reported_at_once_with_location(tiny):
+    t = tiny_tables()
+    t["projects"].loc[1, "province"] = "Dong Nia"         # row 3 of projects.csv
+    t["projects"].loc[2, "support_vnd"] = -5               # row 4
+    t["projects"].loc[3, "activity"] = "karaoke"           # row 5
+    t["payments"].loc[5, "project_id"] = "ZZ"              # row 7 of payments.csv
+    v = validate_tables(t)
+    got = {(p.file, p.row, p.column) for p in v.errors}
+    assert ("projects.csv", 3, "province") in got
+    assert ("projects.csv", 4, "support_vnd") in got
+    assert ("projects.csv", 5, "activity") in got
+    assert ("payments.csv", 7, "project_id") in got
+    # the payments and events of excluded projects are excluded too, each with its own problem
+    assert {p.value for p in v.errors if p.file == "payments.csv"} >= {"ZZ", "B", "C"}
+    assert len(v.tables["projects"]) == 1 and len(v.excluded["projects"]) == 3
+    # nothing silently dropped: clean + excluded = input
+    for name in ("plans", "projects", "events", "payments"):
+        assert len(v.tables[name]) + len(v.excluded[name]) == len(t[name])
+
+
+def test_hints_name_the_allowed_values(tiny):
+    t = tiny_tables()
+    t["projects"].loc[0, "status"] = "done"
+    p = next(p for p in validate_tables(t).errors if p.column == "status")
+    assert "'done' is not an allowed status" in p.message and "accepted" in p.hint
+
+
+def test_missing_required_column_is_one_clear_error():
+    t = tiny_tables()
+    t["projects"] = t["projects"].drop(columns=["support_vnd"])
+    v = validate_tables(t)
+    msgs = [str(p) for p in v.errors]
+    assert any("required column 'support_vnd' is missing from the projects table" in m for m in msgs)
+
+
+def test_cross_table_rules(tiny):
+    t = tiny_tables()
+    t["projects"].loc[0, "planned_end"] = pd.Timestamp("2019-01-01")     # before approval
+    t["projects"].loc[3, "accepted_on"] = pd.NaT                         # accepted without date
+    t["payments"].loc[4, "amount_vnd"] = 900_000_000                     # D overpaid
+    t["plans"] = pd.concat([t["plans"], t["plans"].iloc[[0]]], ignore_index=True)  # duplicate plan
+    v = validate_tables(t)
+    errs = {(p.file, p.column, p.severity) for p in v.problems}
+    assert ("projects.csv", "planned_end", "error") in errs
+    assert ("projects.csv", "accepted_on", "warning") in errs
+    assert ("projects.csv", "support_vnd", "warning") in errs
+    assert ("plans.csv", "province", "error") in errs
+    # the warning rows stay usable
+    assert "D" in set(v.tables["projects"]["project_id"])
+
+
+def test_inputs_not_mutated(tiny):
+    before = {k: v.copy() for k, v in tiny.items()}
+    validate_tables(tiny)
+    for k in tiny:
+        pd.testing.assert_frame_equal(tiny[k], before[k])

@@ -1,0 +1,82 @@
+"""Headline feasibility figures, pinned to hand counts and the Wilson formula."""
+import json
+
+import pandas as pd
+import pytest
+
+from kceval.dataset import Dataset
+from kceval.errors import ParameterError
+from kceval.headline.feasibility import headline_feasibility, headline_feasibility_by_province
+from kceval.metrics.funnel import funnel, shrink_rates
+from kceval.sample import scale
+from tests.support import wilson_by_hand
+
+
+def test_headline_tiny(tiny):
+    ds = Dataset.from_tables(tiny)
+    h = headline_feasibility(ds, year=2019, province="dong nai", as_of="2019-12-31")
+    json.dumps(h)
+    # Đồng Nai: A extended, B stopped, C clean -> 2/3 problems, 1/3 stops
+    assert h["problem_rate"] == pytest.approx(2 / 3)
+    assert h["stop_rate"] == pytest.approx(1 / 3)
+    assert h["problem_rate_ci"] == pytest.approx(list(wilson_by_hand(2, 3)))
+    assert h["funnel_flag"] in ("within", "above", "below")
+    # south has two provinces here (< 5): the pooled prior Beta fitted to (2/3, 0/1) is used
+    units = pd.DataFrame({"province": ["Bình Phước", "Đồng Nai"], "region": "south", "count": [0, 2], "n": [1, 3]})
+    ref = shrink_rates(units).set_index("province")
+    assert h["problem_rate_shrunk"] == pytest.approx(ref.at["Đồng Nai", "shrunk"])
+    assert h["funnel_flag"] == funnel(units).table.set_index("province").at["Đồng Nai", "flag_95"]
+    # as of mid-year the extension (1 Sept) has not happened yet and B was stopped on 1 July
+    mid = headline_feasibility(ds, year=2019, province="Đồng Nai", as_of="2019-08-01")
+    assert mid["extension_rate"] == 0.0 and mid["stop_rate"] == pytest.approx(1 / 3)
+    nat = headline_feasibility(ds, year=2019)
+    assert nat["problem_rate"] == 0.5 and nat["problem_rate_shrunk"] is None and nat["funnel_flag"] is None
+    reg = headline_feasibility(ds, year=2019, region="south")
+    assert reg["problem_n"] == 4
+    with pytest.raises(ParameterError, match="`province` or `region`"):
+        headline_feasibility(ds, year=2019, province="Đồng Nai", region="south")
+
+
+def test_empty_selections(tiny):
+    ds = Dataset.from_tables(tiny)
+    with pytest.raises(ParameterError, match=r"`year` must be one of the data's years \[2019\]; received 2018"):
+        headline_feasibility_by_province(ds, year=2018)
+    empty = headline_feasibility_by_province(_with_plan_only_year(tiny), year=2018)
+    assert len(empty) == 0 and {"province", "problem_rate", "funnel_flag"} <= set(empty.columns)
+    h = headline_feasibility(ds, year=2019, province="Hà Nội")       # no projects there
+    json.dumps(h)
+    assert h["problem_rate"] is None and h["problem_n"] == 0 and h["funnel_flag"] is None
+
+
+def test_by_province_matches_single_headlines():
+    ds = Dataset.from_tables(scale(1500, seed=3))
+    tab = headline_feasibility_by_province(ds, year=2020, as_of="2020-12-31")
+    assert tab["province"].is_unique
+    for prov in tab["province"].iloc[[0, 7, 20]]:
+        h = headline_feasibility(ds, year=2020, province=prov, as_of="2020-12-31")
+        row = tab.set_index("province").loc[prov]
+        assert h["problem_rate"] == pytest.approx(row["problem_rate"])
+        assert h["problem_rate_shrunk"] == pytest.approx(row["problem_rate_shrunk"])
+        assert h["funnel_flag"] == row["funnel_flag"]
+        # independent recount from the raw tables
+        sel = ds.select(year=2020, province=prov).as_of("2020-12-31")
+        ids = set(sel.events.loc[sel.events.kind.isin(["stop", "adjustment", "extension"]), "project_id"])
+        ids |= set(sel.projects.loc[sel.projects.status == "stopped", "project_id"])
+        assert h["problem_rate"] == pytest.approx(len(ids) / len(sel.projects))
+
+
+def test_bundled_sample_smoke():
+    # the bundled sample (data/sample, or regenerated in memory when absent)
+    ds = Dataset.load()
+    h = headline_feasibility(ds, year=2019, province="Đồng Nai", as_of="2019-12-31")
+    json.dumps(h)
+    for k in ("stop_rate", "adjustment_rate", "extension_rate", "problem_rate"):
+        assert h[k] is None or 0 <= h[k] <= 1
+        assert h[k] is None or h[k + "_ci"][0] <= h[k] <= h[k + "_ci"][1]
+    assert h["funnel_flag"] in ("within", "above", "below")
+
+
+def _with_plan_only_year(tiny):
+    """The tiny tables plus a 2018 plan row with no project: a year of the data with nothing to rate."""
+    plans = pd.concat([tiny["plans"], tiny["plans"].iloc[[0]].assign(year=2018)], ignore_index=True)
+    return Dataset.from_tables({**tiny, "plans": plans})

@@ -1,0 +1,92 @@
+"""Warm kernels: reuse, namespace reset (no state leaks), replacement after a crash."""
+import os
+import signal
+
+import nbformat
+import papermill as pm
+import pytest
+
+from kceval.render.kernels import WarmKernel
+
+LEAK_CHECK = """
+assert 'LEAK' not in globals() and '_private' not in globals(), 'state leaked from the previous notebook'
+import matplotlib as mpl, os
+assert mpl.rcParams['lines.linewidth'] == 1.5, 'rcParams leaked'
+mpl.rcParams['lines.linewidth'] = 9
+LEAK = x; _private = 2
+print(os.getpid(), x, os.getcwd())
+os.chdir('/')
+"""
+
+
+def _notebook(tmp_path, body: str):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    p = nbformat.v4.new_code_cell("x: int = 1  # a number")
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell(body)]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _run(k, path, x):
+    km = k.acquire()
+    try:
+        nb = pm.execute_notebook(str(path), None, parameters={"x": x}, km=km, progress_bar=False,
+                                 kernel_name=k.kernel_name)
+    except Exception:
+        k.release(ok=False)
+        raise
+    k.release(ok=True)
+    pid, got, cwd = nb.cells[-1].outputs[0]["text"].split()
+    return int(pid), int(got), cwd
+
+
+def test_kernel_is_reused_and_state_never_leaks(tmp_path):
+    path = _notebook(tmp_path, LEAK_CHECK)
+    with WarmKernel(cwd=tmp_path, preload="import pandas") as k:
+        runs = [_run(k, path, i) for i in range(3)]
+        assert [x for _, x, _ in runs] == [0, 1, 2]       # parameters injected each time
+        assert len({pid for pid, _, _ in runs}) == 1      # one warm kernel process
+        assert k.starts == 1
+        # each notebook chdir()s to '/', and the next one still starts in the kernel's cwd
+        assert all(os.path.samefile(cwd, tmp_path) for _, _, cwd in runs)
+
+
+def test_killed_kernel_is_replaced(tmp_path):
+    path = _notebook(tmp_path, LEAK_CHECK)
+    with WarmKernel(cwd=tmp_path, preload="import pandas") as k:
+        pid1, _, _ = _run(k, path, 1)
+        os.kill(pid1, signal.SIGKILL)
+        pid2, x, _ = _run(k, path, 2)
+        assert pid2 != pid1 and x == 2 and k.starts == 2
+
+
+def test_failure_replaces_kernel_before_next_notebook(tmp_path):
+    bad = _notebook(tmp_path, "raise RuntimeError('boom')")
+    with WarmKernel(cwd=tmp_path, preload="import pandas") as k:
+        with pytest.raises(pm.PapermillExecutionError, match="boom"):
+            km = k.acquire()
+            try:
+                pm.execute_notebook(str(bad), None, km=km, progress_bar=False, kernel_name=k.kernel_name)
+            finally:
+                k.release(ok=False)
+        assert k.km is None  # replaced lazily at the next acquire
+        good = _notebook(tmp_path, LEAK_CHECK)
+        assert _run(k, good, 5)[1] == 5 and k.starts == 2
+
+
+def test_max_uses_restarts(tmp_path):
+    path = _notebook(tmp_path, LEAK_CHECK)
+    with WarmKernel(cwd=tmp_path, preload="import pandas", max_uses=2) as k:
+        pids = [_run(k, path, i)[0] for i in range(3)]
+        assert pids[0] == pids[1] != pids[2]
+
+
+def test_unknown_kernel_fails_early_with_names():
+    from kceval.errors import ReportError
+
+    with pytest.raises(ReportError, match="`kernel_name` must be an installed Jupyter kernel"):
+        WarmKernel("no-such-kernel")

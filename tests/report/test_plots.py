@@ -1,0 +1,133 @@
+"""Report figures: the drawn data equal the frames given, labels follow the language, the
+inputs are not modified, Vietnamese glyphs render without warnings, the size fits a report."""
+import struct
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from kceval.display import labels
+from kceval.errors import ParameterError
+from kceval.metrics.funnel import funnel, shrink_rates
+from kceval.report import plots
+
+# Small hand-made frames shaped like the metric functions' outputs (columns from their docstrings).
+EXEC = pd.DataFrame({"activity": ["training", "machinery", "fair"], "plan_vnd": [100, 400, 50],
+                     "executed_vnd": [20, 300, 50], "execution_rate": [0.2, 0.75, 1.0]})
+LORENZ = pd.DataFrame({"project_share": [0, 0.25, 0.5, 0.75, 1.0], "money_share": [0, 1 / 16, 3 / 16, 6 / 16, 1.0]})
+PROFILE = pd.DataFrame(
+    {
+        "month": [1, 2, 3],
+        "cumulative_rate": [0.0, 0.1, 0.2],
+        "uniform_rate": [1 / 12, 2 / 12, 3 / 12],
+        "band_min": [0, 0.05, 0.1],
+        "band_median": [0, 0.08, 0.15],
+        "band_max": [0, 0.1, 0.3],
+        "n_earlier_years": [2, 2, 2],
+    }
+)
+RATES = pd.DataFrame({"measure": ["stop", "problem"], "count": [1, 6], "n": [30, 30], "estimate": [1 / 30, 0.2],
+                      "low": [0.006, 0.095], "high": [0.167, 0.373]})
+CIF = pd.DataFrame({"group": "all", "time": [0.0, 10, 20], "estimate": [0, 0.25, 0.625], "low": [0, 0.1, 0.3],
+                    "high": [0, 0.5, 0.9]})
+UNITS = pd.DataFrame({"province": ["Đồng Nai", "Bình Dương", "Tây Ninh", "Long An", "Cà Mau", "Bến Tre"],
+                      "region": "south", "count": [6, 2, 9, 1, 4, 3], "n": [30, 12, 25, 15, 20, 18]})
+
+
+def _png_size(fig) -> tuple[int, int]:
+    png = fig._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", png[16:24])  # IHDR width, height
+
+
+def _all_figures(lang="vi"):
+    return [
+        plots.plot_execution_bars(EXEC, by="activity", lang=lang),
+        plots.plot_lorenz(LORENZ, lang=lang, effective=2.5, actual=4),
+        plots.plot_cumulative_profile(PROFILE, lang=lang),
+        plots.plot_heatmap(EXEC.assign(province="Đồng Nai"), lang=lang),
+        plots.plot_rates(RATES, lang=lang),
+        plots.plot_funnel(funnel(UNITS), highlight="Đồng Nai", lang=lang),
+        plots.plot_caterpillar(shrink_rates(UNITS), highlight="Đồng Nai", lang=lang),
+        plots.plot_cumulative_incidence(CIF, CIF.assign(estimate=CIF["estimate"] / 5), lang=lang),
+    ]
+
+
+def test_every_figure_is_a_figure_of_report_width_without_glyph_warnings():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figs = _all_figures("vi")
+        sizes = [_png_size(f) for f in figs]
+    assert all(isinstance(f, Figure) for f in figs)
+    # 9 inches at 90 dpi = 810 px wide (report width); no figure taller than 20 inches
+    assert all(w == 810 and h <= 20 * 90 for w, h in sizes)
+    glyph = [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
+    assert glyph == []
+
+
+def test_inputs_not_modified():
+    frames = [EXEC, LORENZ, PROFILE, RATES, CIF, UNITS]
+    copies = [f.copy(deep=True) for f in frames]
+    _all_figures("en")
+    for f, c in zip(frames, copies):
+        pd.testing.assert_frame_equal(f, c)
+
+
+def test_labels_follow_the_language():
+    vi = plots.plot_cumulative_profile(PROFILE, lang="vi").axes[0]
+    en = plots.plot_cumulative_profile(PROFILE, lang="en").axes[0]
+    assert vi.get_xlabel() == "Tháng" and en.get_xlabel() == "Month"
+    assert "%" in vi.get_ylabel() and "%" in en.get_ylabel()  # unit in the label
+    bars = plots.plot_execution_bars(EXEC, by="activity", lang="vi").axes[0]
+    assert [t.get_text() for t in bars.get_yticklabels()] == [
+        labels.label("act_training", "vi"), labels.label("act_machinery", "vi"), labels.label("act_fair", "vi")]
+    lor = plots.plot_lorenz(LORENZ, lang="en", effective=2.5, actual=4).axes[0]
+    assert lor.get_title() == "Effective projects: 2.5 / actual: 4"
+
+
+def test_drawn_data_equal_the_frames():
+    # bars sorted by rate: widths are the rates given
+    ax = plots.plot_execution_bars(EXEC, by="activity", lang="en").axes[0]
+    assert [p.get_width() for p in ax.patches] == [0.2, 0.75, 1.0]
+    # the Lorenz line is the frame's points; the diagonal is drawn first
+    ax = plots.plot_lorenz(LORENZ, lang="en").axes[0]
+    np.testing.assert_allclose(ax.lines[1].get_xydata(), LORENZ[["project_share", "money_share"]].to_numpy())
+    # heat map cells: rates × 100 (one province row, three activity columns)
+    ax = plots.plot_heatmap(EXEC.assign(province="Đồng Nai"), lang="en").axes[0]
+    values = sorted(np.asarray(ax.collections[0].get_array()).ravel().tolist())
+    assert values == pytest.approx([20.0, 75.0, 100.0])
+    # funnel: one point per unit, the highlighted one apart
+    f = funnel(UNITS)
+    ax = plots.plot_funnel(f, highlight="Đồng Nai", lang="en").axes[0]
+    pts = [c.get_offsets() for c in ax.collections]
+    assert sum(len(p) for p in pts) == len(UNITS)
+    np.testing.assert_allclose(pts[-1][0], [30, 0.2])  # Đồng Nai: 6/30
+    # rates: interval ends are low and high
+    ax = plots.plot_rates(RATES, lang="en").axes[0]
+    seg = ax.collections[0].get_segments()  # error bars in reversed (bottom-up) order
+    np.testing.assert_allclose([s[:, 0] for s in seg], [[0.095, 0.373], [0.006, 0.167]])
+
+
+def test_caterpillar_ranks_by_shrunken_rate():
+    s = shrink_rates(UNITS)
+    ax = plots.plot_caterpillar(s, lang="en").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == s.sort_values("shrunk")["province"].tolist()
+
+
+def test_bad_frames_name_the_argument():
+    with pytest.raises(ParameterError, match=r"`lorenz` must be a frame from kceval.metrics.concentration.lorenz"):
+        plots.plot_lorenz(EXEC, lang="vi")
+    with pytest.raises(ParameterError, match=r"`funnel` must be a kceval.metrics.funnel.Funnel"):
+        plots.plot_funnel(UNITS)
+    with pytest.raises(ParameterError, match="`lang` must be one of"):
+        plots.plot_rates(RATES, lang="fr")
+
+
+def test_figures_are_not_registered_with_pyplot():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    plots.plot_rates(RATES)
+    assert plt.get_fignums() == before  # nothing for the inline backend to show a second time

@@ -1,0 +1,55 @@
+"""The shared bottom layer: the one fold of Vietnamese text, the argument checks, atomic writes."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kceval.checks import check_by, check_choice, to_date
+from kceval.errors import ParameterError
+from kceval.paths import file_sha256, write_atomic
+from kceval.text import fold
+
+
+@pytest.mark.parametrize("text, sep, expected", [
+    ("Kinh phí khuyến công (triệu đồng)", "", "kinhphikhuyencongtrieudong"),
+    ("ĐỒNG NAI", "", "dongnai"),
+    ("  Tỉnh,  thành phố ", " ", "tinh thanh pho"),
+    ("Bà Rịa – Vũng Tàu", "-", "ba-ria-vung-tau"),
+    ("--", "-", ""),
+    (2019, "", "2019"),
+])
+def test_fold(text, sep, expected):
+    assert fold(text, sep) == expected
+
+
+def test_check_by_and_choice_name_the_parameter():
+    assert check_by(None, ["a"]) == [] and check_by("a", ["a", "b"]) == ["a"]
+    with pytest.raises(ParameterError, match=r"`by` must be distinct columns among a, b; received 'c'"):
+        check_by("c", ["a", "b"])
+    with pytest.raises(ParameterError, match=r"`group` must be distinct columns"):
+        check_by(["a", "a"], ["a"], name="group")
+    with pytest.raises(ParameterError, match=r"`source` must be one of 'national', 'local'; received 'x'"):
+        check_choice("source", "x", ["national", "local"])
+
+
+def test_to_date_reads_dates_and_refuses_guesses():
+    want = pd.Timestamp("2019-06-30")
+    for v in ("2019-06-30", "2019-6-30", "2019-06-30 13:45", dt.date(2019, 6, 30), dt.datetime(2019, 6, 30, 5),
+              pd.Timestamp("2019-06-30 08:00"), np.datetime64("2019-06-30")):
+        assert to_date("as_of", v) == want, v
+    for bad in ("2019", "today", "30/06/2019", "2019-13-01", None, 20190630):
+        with pytest.raises(ParameterError, match=r"`as_of` must be a date written YYYY-MM-DD"):
+            to_date("as_of", bad)
+
+
+def test_write_atomic_and_file_hash(tmp_path):
+    p = write_atomic(tmp_path / "a.txt", "một")
+    assert p.read_text(encoding="utf-8") == "một" and [f.name for f in tmp_path.iterdir()] == ["a.txt"]
+    first = file_sha256(p)
+    write_atomic(p, b"hai")  # a new file (new inode): hashed again, not served from the memo
+    assert file_sha256(p) != first and len(first) == 64
+    with pytest.raises(ParameterError, match="`data` must be str or bytes"):
+        write_atomic(tmp_path / "b.txt", 3)
