@@ -63,8 +63,9 @@ FEASIBILITY: list[tuple[str, Metric]] = [
     ("problem rates by province (Wilson)", lambda ds, y, d: problem_rates(
         ds.select(year=y).as_of(d).projects, ds.as_of(d).events, by="province")),
     ("headline_feasibility_by_province", lambda ds, y, d: headline_feasibility_by_province(ds, year=y, as_of=d)),
+    # the year before, seen a year later: every project followed for the model's one-year horizon
     ("risk model (logistic GLM, once)", lambda ds, y, d: fit_risk_model(
-        ds.select(year=y).as_of(d).projects, ds.as_of(d).events)),
+        ds.select(year=y - 1).as_of(f"{y}-12-31").projects, ds.as_of(f"{y}-12-31").events, as_of=f"{y}-12-31")),
 ]
 COMPLETION: list[tuple[str, Metric]] = [
     ("completion rates by province", lambda ds, y, d: completion_rates(

@@ -111,3 +111,11 @@ def test_notebooks_import_the_report_facade_only():
                 assert node.module == "kceval.report", f"{path.name} imports from {node.module}"
             elif isinstance(node, ast.Import):
                 assert all(a.name == "kceval.report" for a in node.names), f"{path.name} imports {node.names}"
+
+
+def test_no_test_reads_the_wall_clock():
+    # speed is measured in benchmarks/, never asserted: a timed assertion fails on a loaded machine
+    clocks = re.compile(r"\btime\.(perf_counter|monotonic|time|process_time)\(|\bdatetime\.now\(|\.seconds\s*[<>]")
+    offenders = [f"{p.relative_to(REPO)}:{i}" for p in sorted((REPO / "tests").rglob("*.py"))
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if clocks.search(line)]
+    assert not offenders, offenders

@@ -9,7 +9,6 @@ from __future__ import annotations
 import atexit
 import os
 import tempfile
-import threading
 import time
 from html import escape
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..paths import REPO_ROOT
 from .plan import Job
 
 _STATE: dict[str, Any] = {}
+KILL_AFTER_INTERRUPT = 15.0  # seconds a timed-out cell's kernel gets to honour the interrupt
 
 
 def _worker_state(max_uses: int) -> tuple[Any, Any]:
@@ -31,7 +31,7 @@ def _worker_state(max_uses: int) -> tuple[Any, Any]:
         from ..render.html import Renderer
         from ..render.kernels import WarmKernel
 
-        k = WarmKernel(cwd=REPO_ROOT, max_uses=max_uses)
+        k = WarmKernel(cwd=REPO_ROOT, max_uses=max_uses, kill_after_interrupt=KILL_AFTER_INTERRUPT)
         atexit.register(k.shutdown)
         _STATE["kernel"], _STATE["renderer"] = k, Renderer()
     return _STATE["kernel"], _STATE["renderer"]
@@ -70,13 +70,8 @@ def run_job(job: Job, *, timeout: int = 600, max_uses: int = 50, cache_env: str 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kceval-job-") as tmp:
         ok = False
-        # last resort for a kernel that ignores the interrupt sent at `timeout`: kill it
-        killer = None
         try:
             km = kernel.acquire()
-            killer = threading.Timer(timeout + 15, kernel.kill)
-            killer.daemon = True
-            killer.start()
             res = render_report(
                 REPO_ROOT / job.notebook,
                 job.params,
@@ -97,8 +92,6 @@ def run_job(job: Job, *, timeout: int = 600, max_uses: int = 50, cache_env: str 
             status, error, headline, params = "failed", f"{type(exc).__name__}: {exc}".splitlines()[0], {}, job.params
             html, ipynb = error_page(job.title, error, job.lang).encode("utf-8"), None
         finally:
-            if killer is not None:
-                killer.cancel()
             kernel.release(ok=ok)
     return {"name": job.name, "status": status, "error": error, "headline": headline, "params": params,
             "html": html, "ipynb": ipynb, "seconds": round(time.perf_counter() - t0, 3)}

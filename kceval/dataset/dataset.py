@@ -42,14 +42,16 @@ def status_as_of(projects: pd.DataFrame, as_of: Any) -> pd.Series:
     """Each project's status on ``as_of``, reconstructed from its dates.
 
     accepted_on ≤ D → accepted; stopped_on ≤ D → stopped; finished_on ≤ D → finished;
-    approved_on > D → approved; otherwise in progress. A final status whose date is unknown
-    (accepted or stopped without a date, suspended) is kept as it is.
+    approved_on > D → approved (not approved yet: every rate leaves it out); otherwise in
+    progress. A final status whose date is unknown is kept as it is: accepted or stopped
+    without a date, suspended, and approved (approved but never started is "approved" on
+    every date, never "in progress").
     """
     d = to_date("as_of", as_of)
     st = pd.Series("in_progress", index=projects.index, dtype=object)
     final = projects["status"]
     undated = ((final == "accepted") & projects["accepted_on"].isna()) | (
-        (final == "stopped") & projects["stopped_on"].isna()) | (final == "suspended")
+        (final == "stopped") & projects["stopped_on"].isna()) | final.isin(["suspended", "approved"])
     st[projects["approved_on"] > d] = "approved"
     st[projects["finished_on"] <= d] = "finished"
     st[projects["stopped_on"] <= d] = "stopped"

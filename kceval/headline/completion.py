@@ -19,7 +19,8 @@ from .values import interval, number
 
 _BY_PROVINCE_COLUMNS = [
     "region", "province", "n_due", "acceptance_rate", "acceptance_rate_low", "acceptance_rate_high",
-    "n_on_time_known", "on_time_rate", "on_time_rate_low", "on_time_rate_high", "median_slippage_days",
+    "n_on_time_known", "on_time_rate", "on_time_rate_low", "on_time_rate_high",
+    "n_accepted_dated", "punctuality_rate", "punctuality_rate_low", "punctuality_rate_high", "median_slippage_days",
     "n_slip_censored", "median_days_to_acceptance"]
 
 
@@ -30,7 +31,8 @@ def headline_completion_by_province(ds: Dataset, *, year: int, as_of: Any = None
     -------
     DataFrame
         One row per province with projects: ``province, region, n_due, acceptance_rate(_low/_high),
-        n_on_time_known, on_time_rate(_low/_high), median_slippage_days, n_slip_censored,
+        n_on_time_known, on_time_rate(_low/_high) (the delivery rate), n_accepted_dated,
+        punctuality_rate(_low/_high), median_slippage_days, n_slip_censored,
         median_days_to_acceptance`` (cumulative-incidence median, stops competing; NaN if never 0.5).
 
     Examples
@@ -47,9 +49,10 @@ def headline_completion_by_province(ds: Dataset, *, year: int, as_of: Any = None
         return pd.DataFrame(columns=_BY_PROVINCE_COLUMNS)
     f = completion_flags(pr, as_of=d)
     r = rates_from_flags(f, keys)
-    out, wide = wide_rates(r, keys, ["acceptance", "on_time"])
+    out, wide = wide_rates(r, keys, ["acceptance", "on_time", "punctuality"])
     out["n_due"] = wide[("n", "acceptance")].astype(np.int64)
     out["n_on_time_known"] = wide[("n", "on_time")].astype(np.int64)
+    out["n_accepted_dated"] = wide[("n", "punctuality")].astype(np.int64)
     sl = f[f["slip_days"].notna()].groupby(keys, observed=True)
     out["median_slippage_days"] = sl["slip_days"].median()
     out["n_slip_censored"] = sl["slip_censored"].sum().reindex(out.index).fillna(0).astype(np.int64)
@@ -65,8 +68,11 @@ def headline_completion(ds: Dataset, *, year: int, province: str | None = None, 
                         as_of: Any = None) -> dict[str, Any]:
     """Headline completion figures of a province, a region or the country, JSON-ready.
 
-    Keys: ``acceptance_rate``, ``on_time_rate`` (each with ``_ci`` = [low, high], Wilson 95%,
-    and ``_n``, the denominator), ``median_slippage_days`` (a lower bound when open overdue
+    Keys: ``acceptance_rate`` (accepted among projects due), ``on_time_rate`` and its twin
+    ``delivery_rate`` (accepted by the original planned end among projects due, timing known),
+    ``punctuality_rate`` (accepted by the planned end among projects accepted with a date), each
+    with ``_ci`` = [low, high], Wilson 95%, and ``_n``, its denominator (see
+    :mod:`kceval.metrics.completion`); ``median_slippage_days`` (a lower bound when open overdue
     projects exist; ``slippage_censored`` counts them), ``median_days_to_acceptance`` (days from
     approval at which the cumulative incidence of acceptance, with stops as a competing risk,
     reaches 0.5; ``None`` if it never does) and ``median_days_to_acceptance_km`` (1 − KM with stops
@@ -98,6 +104,7 @@ def headline_completion(ds: Dataset, *, year: int, province: str | None = None, 
         out[key] = number(r.at[m, "estimate"])
         out[f"{key}_ci"] = interval(r.at[m, "low"], r.at[m, "high"])
         out[f"{key}_n"] = int(r.at[m, "n"])
+    rates = {"delivery_rate": "on_time", "punctuality_rate": "punctuality"}
     f = completion_flags(pr, as_of=d)
     slip = f["slip_days"].dropna()
     out["median_slippage_days"] = number(slip.median()) if len(slip) else None
@@ -105,4 +112,8 @@ def headline_completion(ds: Dataset, *, year: int, province: str | None = None, 
     tte = time_to_event(pr, as_of=d).assign(all="all")
     out["median_days_to_acceptance"] = number(cif_median_by_group(tte, "all").get("all", np.nan))
     out["median_days_to_acceptance_km"] = number(km_median(tte))
+    for key, m in rates.items():  # added after the keys of 0.1.0, which keep their order
+        out[key] = number(r.at[m, "estimate"])
+        out[f"{key}_ci"] = interval(r.at[m, "low"], r.at[m, "high"])
+        out[f"{key}_n"] = int(r.at[m, "n"])
     return out

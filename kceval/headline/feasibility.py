@@ -12,15 +12,15 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
-from ..metrics.feasibility import MEASURES, problem_flags, rates_from_flags
-from ..metrics.funnel import funnel, shrink_rates
+from ..metrics.feasibility import DENOMINATOR_AS_OF, MEASURES, approved_by, problem_flags, rates_from_flags
+from ..metrics.funnel import Funnel, funnel, shrink_rates
 from .scope import selection_label, slim_projects, wide_rates, year_as_of
 from .values import interval, number
 
 _BY_PROVINCE_COLUMNS = (
     ["region", "province", "n"] + [f"{m}_rate{s}" for m in MEASURES for s in ("", "_low", "_high")]
     + ["problem_count", "problem_rate_shrunk", "problem_rate_shrunk_low", "problem_rate_shrunk_high",
-       "funnel_flag", "funnel_flag_998"])
+       "funnel_flag", "funnel_flag_998", "funnel_flag_national"])
 
 
 def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = None) -> pd.DataFrame:
@@ -38,9 +38,12 @@ def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = Non
     Returns
     -------
     DataFrame
-        One row per province with projects: ``province, region, n``, ``{stop,adjustment,extension,
+        One row per province with projects approved by ``as_of``: ``province, region, n`` (those
+        projects: the denominator), ``{stop,adjustment,extension,
         problem}_rate`` with ``_low``/``_high``, ``problem_rate_shrunk`` (+ ``_low``/``_high``),
-        ``funnel_flag`` (95%, against the province's region) and ``funnel_flag_998``.
+        ``funnel_flag`` (95%, against the province's region), ``funnel_flag_998`` and
+        ``funnel_flag_national`` (95%, against all provinces): from :func:`province_funnel`,
+        the funnel the reports plot.
 
     Examples
     --------
@@ -48,11 +51,11 @@ def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = Non
     >>> {"province", "problem_rate", "funnel_flag"} <= set(t.columns)
     True
     """
-    sel, year, _ = year_as_of(ds, year, as_of)
-    slim = slim_projects(sel.projects, ["project_id", "status"])
+    sel, year, d = year_as_of(ds, year, as_of)
+    slim = slim_projects(approved_by(sel.projects, d), ["project_id", "status"])
     if not len(slim):
         return pd.DataFrame(columns=_BY_PROVINCE_COLUMNS)
-    r = rates_from_flags(problem_flags(slim, sel.events), ["region", "province"])
+    r = rates_from_flags(problem_flags(slim, sel.events), ["region", "province"], denominator=DENOMINATOR_AS_OF)
     out, wide = wide_rates(r, ["region", "province"], MEASURES)
     out["n"] = wide[("n", "problem")].astype(np.int64)
     out["problem_count"] = wide[("count", "problem")].astype(np.int64)
@@ -63,12 +66,30 @@ def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = Non
     out = out.merge(sh[["province", "shrunk", "shrunk_low", "shrunk_high"]].rename(
         columns={"shrunk": "problem_rate_shrunk", "shrunk_low": "problem_rate_shrunk_low",
                  "shrunk_high": "problem_rate_shrunk_high"}), on="province", how="left")
-    flags = []
-    for _, grp in units.groupby("region", sort=False):  # three regions, not a loop over projects
-        fu = funnel(grp, unit="province")
-        flags.append(fu.table[["province", "flag_95", "flag_998"]])
-    fl = pd.concat(flags, ignore_index=True).rename(columns={"flag_95": "funnel_flag", "flag_998": "funnel_flag_998"})
-    return out.merge(fl, on="province", how="left")[_BY_PROVINCE_COLUMNS]
+    flags = [province_funnel(out, r).table for r in sorted(set(out["region"]))]  # three regions
+    fl = pd.concat(flags, ignore_index=True)[["province", "flag_95", "flag_998"]].rename(
+        columns={"flag_95": "funnel_flag", "flag_998": "funnel_flag_998"})
+    national = province_funnel(out, None).table[["province", "flag_95"]].rename(
+        columns={"flag_95": "funnel_flag_national"})
+    return out.merge(fl, on="province", how="left").merge(national, on="province", how="left")[
+        _BY_PROVINCE_COLUMNS]
+
+
+def province_funnel(by_province: pd.DataFrame, region: str | None) -> Funnel:
+    """The funnel of problem rates of a region's provinces (``region=None``: all of them).
+
+    The one funnel behind both a province's ``funnel_flag`` (its region's; ``funnel_flag_national``
+    for the country's) and the funnel plots of the reports, so the two never disagree.
+
+    Parameters
+    ----------
+    by_province : DataFrame
+        :func:`headline_feasibility_by_province` output (columns region, province, problem_count, n).
+    region : str or None
+    """
+    f = by_province if region is None else by_province[by_province["region"] == region]
+    units = f[["region", "province", "problem_count", "n"]].rename(columns={"problem_count": "count"})
+    return funnel(units[units["n"] > 0].reset_index(drop=True), unit="province")
 
 
 def headline_feasibility(ds: Dataset, *, year: int, province: str | None = None, region: str | None = None,
@@ -120,7 +141,7 @@ def headline_feasibility(ds: Dataset, *, year: int, province: str | None = None,
         sub = sel.select(region=label)
     else:
         sub = sel
-    r = rates_from_flags(problem_flags(sub.projects, sub.events)).set_index("measure")
+    r = rates_from_flags(problem_flags(approved_by(sub.projects, d), sub.events)).set_index("measure")
     for m in MEASURES:
         out[f"{m}_rate"] = number(r.at[m, "estimate"])
         out[f"{m}_rate_ci"] = interval(r.at[m, "low"], r.at[m, "high"])

@@ -7,9 +7,9 @@ Both gather the figures of :mod:`kceval.metrics.spending`, :mod:`kceval.metrics.
 - as_of defaults to 31 December of the plan year;
 - PEFA figures (pi1_outturn, pi2_cv) are those of the latest completed plan year ≤ ``year``
   (``pefa_year``); grades use the last three completed years;
-- PI-2 lines: activities for a province; provinces for a region or the country;
+- PI-2 lines: activities for a province; provinces for a region or the country (``pi2_lines``);
 - theil_between_share: between activities for a province; between provinces for a region or
-  the country (by province in the batch path: between activities);
+  the country (``theil_between_lines``; by province in the batch path: between activities);
 - small projects: below the programme-wide (all provinces, same year) median support of their
   activity;
 - q4_share and december_ratio are None until the year is over; forecasts are None once it is.
@@ -30,17 +30,21 @@ from ..metrics.forecast import forecast, year_end_forecast
 from ..metrics.pefa import pefa_grades, pefa_pi1, pefa_pi2
 from ..metrics.profile import profile_stats
 from ..metrics.spending import execution, leverage
-from .values import jsonable
+from .values import interval, jsonable
 
 HEADLINE_KEYS: tuple[str, ...] = (
     "plan_vnd", "executed_vnd", "execution_rate", "execution_rate_revised", "gap_to_target_vnd",
     "pi1_outturn", "pi1_grade", "pi2_cv", "pi2_grade", "hhi", "effective_projects", "gini", "gini_ci",
     "theil", "theil_between_share", "small_project_share", "projects_for_90pct", "leverage", "q4_share",
-    "december_ratio", "forecast_rate", "forecast_interval", "naive_forecast_rate",
+    "december_ratio", "forecast_rate", "forecast_interval", "naive_forecast_rate", "pefa_year",
+    # added after 0.1.0's keys: how many earlier years the forecast rests on (no interval below 2),
+    # and what the lines of pi2_cv and theil_between_share are (they change with the level)
+    "forecast_years", "pi2_lines", "theil_between_lines",
 )
 
 
-INT_KEYS = frozenset({"plan_vnd", "executed_vnd", "gap_to_target_vnd", "projects_for_90pct", "pefa_year"})
+INT_KEYS = frozenset({"plan_vnd", "executed_vnd", "gap_to_target_vnd", "projects_for_90pct", "pefa_year",
+                      "forecast_years"})
 
 
 def _last(frame: pd.DataFrame, year: int, col: str, by: list[str]) -> pd.DataFrame:
@@ -73,8 +77,8 @@ def headline_spending(ds: Dataset, *, year: int, province: str | None = None, re
     Returns
     -------
     dict
-        JSON-ready values for :data:`HEADLINE_KEYS` (plus ``pefa_year``); None when not
-        computable; intervals as [low, high].
+        JSON-ready values for :data:`HEADLINE_KEYS`; None when not computable; intervals as
+        [low, high] (None when unavailable: ``forecast_interval`` with ``forecast_years`` < 2).
 
     Examples
     --------
@@ -109,6 +113,8 @@ def headline_spending(ds: Dataset, *, year: int, province: str | None = None, re
             pi1_outturn=p1["outturn_ratio"].iloc[0], pi1_grade=p1["grade"].iloc[0], pefa_year=p1["pefa_year"].iloc[0]
         )
     level = "province" if province else ("region" if region else "national")
+    # the lines of a province are its activities; of a region or the country, its provinces
+    out["pi2_lines"] = out["theil_between_lines"] = "activity" if province else "province"
     p2 = pefa_pi2(sel, level=level, as_of=d)
     p2 = _last(p2, y, "cv", [])
     if len(p2):
@@ -131,7 +137,8 @@ def headline_spending(ds: Dataset, *, year: int, province: str | None = None, re
     if d < pd.Timestamp(y, 12, 31):
         f = forecast(ds, year=y, as_of=d, province=province, region=region)
         s = f["seasonal"]
-        out.update(forecast_rate=s.estimate, forecast_interval=[s.low, s.high], naive_forecast_rate=f["naive"].estimate)
+        out.update(forecast_rate=s.estimate, forecast_interval=interval(s.low, s.high),
+                   naive_forecast_rate=f["naive"].estimate, forecast_years=s.n)
     res = {k: jsonable(v) for k, v in out.items()}
     # integer figures come out of mixed rows as floats: give them back as ints
     return {k: (int(round(v)) if k in INT_KEYS and v is not None else v) for k, v in res.items()}
@@ -190,10 +197,10 @@ def headline_spending_by_province(ds: Dataset, *, year: int, as_of: Any = None, 
     out = out.merge(ps[by + ["q4_share", "december_ratio"]], on=by, how="left")
     if d < pd.Timestamp(y, 12, 31):
         f = year_end_forecast(ds, year=y, as_of=d, by="province")
-        out = out.merge(
-            f[by + ["forecast_rate", "forecast_low", "forecast_high", "naive_forecast_rate"]], on=by, how="left"
-        )
+        f = f.rename(columns={"n_years": "forecast_years"})
+        cols = ["forecast_rate", "forecast_low", "forecast_high", "naive_forecast_rate", "forecast_years"]
+        out = out.merge(f[by + cols], on=by, how="left")
     else:
-        out[["forecast_rate", "forecast_low", "forecast_high", "naive_forecast_rate"]] = np.nan
+        out[["forecast_rate", "forecast_low", "forecast_high", "naive_forecast_rate", "forecast_years"]] = np.nan
     out.insert(1, "region", out["province"].map({p: geo.region_of(p) for p in geo.PROVINCE_NAMES}))
     return out.sort_values("province").reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""Completion: acceptance and on-time rates, slippage, slip ratio, acceptance lag, headlines.
+"""Completion: acceptance, delivery and punctuality rates, slippage, slip ratio, acceptance lag.
 
 Definitions (as of a date D; "planned end" is always the *original* ``projects.planned_end`` —
 extensions only set ``new_planned_end`` on events, so an extended project accepted by its new
@@ -9,8 +9,13 @@ date is still late):
   left out of every timing measure).
 - **acceptance rate**: accepted by D among due projects. Stopped projects stay in the
   denominator: a stopped project is a project that was not completed.
-- **on-time rate**: accepted_on ≤ planned_end among due projects; a due project not accepted by
-  D is late (D ≥ planned end); due projects accepted without a date are left out (unknown timing).
+- **delivery rate** (``on_time``): accepted by the original planned end among due projects: of
+  the projects whose deadline has passed, the share delivered in time. A due project not accepted
+  by D was not delivered in time (a stopped one included: it is stopped, not "late", and it was
+  not delivered); due projects accepted without a date are left out (unknown timing).
+- **punctuality** (``punctuality``): accepted_on ≤ planned_end among the projects accepted (with a
+  date) by D, due or not: of the projects that were completed, the share completed in time. The
+  two answer different questions; each is shown with its own denominator.
 - **slippage (days)**: accepted_on − planned_end for due projects accepted with a date (negative =
   early). A due project neither accepted nor stopped is still open: its slippage is at least
   D − planned_end, so it enters with that lower bound and ``slip_censored=True``. The reported
@@ -37,7 +42,8 @@ from ..errors import ParameterError
 from .intervals import rate_columns
 
 DAY = np.timedelta64(1, "D")
-DENOMINATORS = {"acceptance": "projects due", "on_time": "projects due, timing known"}
+DENOMINATORS = {"acceptance": "projects due", "on_time": "projects due, timing known",
+                "punctuality": "projects accepted, with a date"}
 
 
 def _check_projects(projects: Any) -> None:
@@ -53,8 +59,10 @@ def completion_flags(projects: pd.DataFrame, *, as_of: Any) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``projects`` (a copy) plus ``due, accepted, stopped_by, on_time`` (float 1/0, NaN when not
-        due or unknown), ``slip_days``, ``slip_censored``, ``slip_ratio``, ``acceptance_lag_days``.
+        ``projects`` (a copy) plus ``due, accepted, stopped_by, on_time`` (delivered in time: float
+        1/0, NaN when not due or unknown), ``punctual`` (accepted by the planned end: 1/0 among the
+        projects accepted with a date, else NaN), ``slip_days``, ``slip_censored``, ``slip_ratio``,
+        ``acceptance_lag_days``.
 
     Examples
     --------
@@ -81,6 +89,7 @@ def completion_flags(projects: pd.DataFrame, *, as_of: Any) -> pd.DataFrame:
     due = (pe <= d).to_numpy()
     slip_obs = ((acc_on - pe) / DAY).to_numpy(dtype=float)
     on_time = np.where(due & dated, (slip_obs <= 0).astype(float), np.where(due & ~accepted, 0.0, np.nan))
+    punctual = np.where(dated, (slip_obs <= 0).astype(float), np.nan)
     open_ = due & ~accepted & ~stopped
     slip = np.where(due & dated, slip_obs, np.where(open_, ((d - pe) / DAY).to_numpy(dtype=float), np.nan))
     planned = ((pe - projects["approved_on"]) / DAY).to_numpy(dtype=float)
@@ -90,13 +99,13 @@ def completion_flags(projects: pd.DataFrame, *, as_of: Any) -> pd.DataFrame:
         lag = ((acc_on - projects["finished_on"].where(projects["finished_on"] <= d)) / DAY).to_numpy(dtype=float)
     else:
         lag = np.full(len(projects), np.nan)
-    return projects.assign(due=due, accepted=accepted, stopped_by=stopped, on_time=on_time, slip_days=slip,
-                           slip_censored=open_, slip_ratio=ratio, acceptance_lag_days=lag)
+    return projects.assign(due=due, accepted=accepted, stopped_by=stopped, on_time=on_time, punctual=punctual,
+                           slip_days=slip, slip_censored=open_, slip_ratio=ratio, acceptance_lag_days=lag)
 
 
 def completion_rates(projects: pd.DataFrame, *, as_of: Any, by: str | Iterable[str] | None = None,
                      level: float = 0.95) -> pd.DataFrame:
-    """Acceptance and on-time rates among due projects, with Wilson intervals.
+    """Acceptance and delivery rates among due projects, and punctuality among accepted ones, with Wilson intervals.
 
     Parameters
     ----------
@@ -112,8 +121,9 @@ def completion_rates(projects: pd.DataFrame, *, as_of: Any, by: str | Iterable[s
     Returns
     -------
     DataFrame
-        ``*by, measure ('acceptance' | 'on_time'), count, n, estimate, low, high, method, denominator``
-        (``estimate`` is the rate; the shape of :mod:`kceval.metrics.intervals`).
+        ``*by, measure ('acceptance' | 'on_time' | 'punctuality'), count, n, estimate, low, high,
+        method, denominator`` (``estimate`` is the rate; the shape of :mod:`kceval.metrics.intervals`;
+        ``on_time`` is the delivery rate, see the module notes).
 
     Examples
     --------
@@ -121,7 +131,7 @@ def completion_rates(projects: pd.DataFrame, *, as_of: Any, by: str | Iterable[s
     ...     "approved_on": pd.to_datetime(["2019-03-01"] * 2), "planned_end": pd.to_datetime(["2019-06-30"] * 2),
     ...     "accepted_on": pd.to_datetime(["2019-06-10", None])})
     >>> completion_rates(p, as_of="2019-12-31")[["measure", "count", "n"]].values.tolist()
-    [['acceptance', 1, 2], ['on_time', 1, 2]]
+    [['acceptance', 1, 2], ['on_time', 1, 2], ['punctuality', 1, 1]]
     """
     if not (isinstance(level, float) and 0 < level < 1):
         raise ParameterError(f"`level` must be a number between 0 and 1 such as 0.95; received {level!r}")
@@ -137,21 +147,18 @@ def rates_from_flags(f: pd.DataFrame, cols: list[str], level: float = 0.95) -> p
     base["acc_c"] = f["due"] & f["accepted"]
     base["ot_n"] = f["on_time"].notna()
     base["ot_c"] = f["on_time"] == 1
+    base["pu_n"] = f["punctual"].notna()
+    base["pu_c"] = f["punctual"] == 1
     agg = base.groupby(cols, sort=True, observed=True, dropna=False).sum() if cols else base.sum().to_frame().T
     parts = []
-    for m, c, n in (("acceptance", "acc_c", "acc_n"), ("on_time", "ot_c", "ot_n")):
+    for m, c, n in (("acceptance", "acc_c", "acc_n"), ("on_time", "ot_c", "ot_n"), ("punctuality", "pu_c", "pu_n")):
         part = pd.DataFrame({"measure": m, "count": agg[c].to_numpy().astype(np.int64),
                              "n": agg[n].to_numpy().astype(np.int64)})
         if cols:
             part = pd.concat([agg.index.to_frame(index=False), part], axis=1)
         parts.append(rate_columns(part, level=level, denominator=DENOMINATORS[m]))
     out = pd.concat(parts, ignore_index=True)
-    return (
-        out.sort_values(cols + ["measure"], kind="stable")
-        .reset_index(drop=True)
-        .sort_values(cols + ["measure"], kind="stable")
-        .reset_index(drop=True)
-    )
+    return out.sort_values(cols + ["measure"], kind="stable").reset_index(drop=True)
 
 
 def timing_summary(projects: pd.DataFrame, *, as_of: Any, by: str | Iterable[str] | None = None) -> pd.DataFrame:

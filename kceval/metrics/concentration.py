@@ -209,7 +209,7 @@ def theil_decomposition(
     f, cols = _frame(projects, value, by)
     x = f[value].to_numpy(dtype=float)
     mu = x.mean()
-    key = [f[c] for c in cols]
+    key = [f[c].to_numpy() for c in cols]  # positions, not labels: any index lines up
     xlogx = np.where(x > 0, x * np.log(np.where(x > 0, x, 1)), 0.0)
     g = pd.DataFrame({"n": 1, "sum": x, "xlogx": xlogx}).groupby(key, sort=True).sum()
     g.index.names = cols

@@ -7,18 +7,73 @@ the refusal rule) are documented in :mod:`kceval.metrics.risk`.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from ..checks import to_date
 from ..errors import KcevalError, ParameterError
 from .feasibility import problem_flags
 
 MIN_EVENTS = 10
 EVENTS_PER_PARAMETER = 10
+# A project's outcome is a problem within this many days of approval: a project is planned within
+# its plan year (Circular 36/2013), so a year covers its implementation (a later extension is
+# itself a problem within the year). 99% of the sample's first problems come within 226 days.
+HORIZON_DAYS = 365
+PROBLEM_KINDS = ("stop", "adjustment", "extension")
 
 
-def design(projects: pd.DataFrame, events: pd.DataFrame, *, min_level: int = 5) -> pd.DataFrame:
+def problem_within(projects: pd.DataFrame, events: pd.DataFrame, *, as_of: Any,
+                   horizon_days: int = HORIZON_DAYS) -> pd.DataFrame:
+    """The fixed-horizon outcome: a problem within ``horizon_days`` of approval, for the projects
+    followed up that long.
+
+    A project is *eligible* when approved_on + horizon ≤ ``as_of``: every eligible project has
+    been watched for the same time, so a project approved late is never "safer" only because
+    less time has passed (the bias of counting problems up to the as-of date). Its outcome is 1
+    when a stop, adjustment or extension event, or its stop date, falls within the horizon; a
+    stop known only from the status (no date) counts as a problem.
+
+    Returns
+    -------
+    DataFrame
+        ``project_id``, ``eligible`` (bool) and ``problem`` (0/1; 0 when not eligible), aligned
+        with ``projects`` (same index).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["A", "B"], "status": ["accepted", "accepted"],
+    ...                   "approved_on": pd.to_datetime(["2018-03-01", "2019-03-01"])})
+    >>> e = pd.DataFrame({"project_id": ["A"], "kind": ["extension"], "date": pd.to_datetime(["2018-09-01"])})
+    >>> problem_within(p, e, as_of="2019-06-30")[["eligible", "problem"]].values.tolist()
+    [[True, 1], [False, 0]]
+    """
+    if not isinstance(horizon_days, (int, np.integer)) or horizon_days < 1:
+        raise ParameterError(f"`horizon_days` must be a positive number of days such as 365; received {horizon_days!r}")
+    d = to_date("as_of", as_of)
+    horizon = np.timedelta64(int(horizon_days), "D")
+    ends = projects["approved_on"] + horizon
+    ev = events[events["kind"].isin(PROBLEM_KINDS)]
+    first = ev.groupby("project_id")["date"].min() if len(ev) else pd.Series(dtype="datetime64[ns]")
+    first_event = projects["project_id"].map(first)
+    stopped_on = projects["stopped_on"] if "stopped_on" in projects.columns else pd.Series(pd.NaT, index=projects.index)
+    undated_stop = (projects["status"] == "stopped") & stopped_on.isna() if "status" in projects.columns else False
+    eligible = (ends <= d).to_numpy()
+    hit = ((first_event <= ends) | (stopped_on <= ends) | undated_stop).to_numpy()
+    return pd.DataFrame({"project_id": projects["project_id"].to_numpy(), "eligible": eligible,
+                         "problem": (eligible & hit).astype(np.int64)}, index=projects.index)
+
+
+def design(projects: pd.DataFrame, events: pd.DataFrame, *, min_level: int = 5, as_of: Any = None,
+           horizon_days: int = HORIZON_DAYS) -> pd.DataFrame:
     """Model frame: one row per project with the outcome ``problem`` (0/1) and the covariates.
+
+    With ``as_of``, the rows are the projects followed up for ``horizon_days`` and the outcome is
+    a problem within that horizon (:func:`problem_within`: the risk model); without it, every
+    project with any problem in the tables given (the covariates of the Cox model, whose outcome
+    is a time).
 
     Columns: ``project_id, province, problem, log_support, activity, source, pilot,
     counterpart_share, cs_missing, approval_month``.
@@ -35,7 +90,11 @@ def design(projects: pd.DataFrame, events: pd.DataFrame, *, min_level: int = 5) 
     need = {"project_id", "province", "activity", "source", "support_vnd", "approved_on"}
     if not isinstance(projects, pd.DataFrame) or not need <= set(projects.columns):
         raise ParameterError(f"`projects` must be a projects table with columns {sorted(need)}")
-    f = problem_flags(projects, events)
+    if as_of is not None:
+        w = problem_within(projects, events, as_of=as_of, horizon_days=horizon_days)
+        projects, problem = projects[w["eligible"].to_numpy()], w.loc[w["eligible"], "problem"].to_numpy()
+    else:
+        problem = problem_flags(projects, events)["problem"].to_numpy().astype(np.int64)
     sup = projects["support_vnd"].to_numpy(dtype=float)
     if "counterpart_vnd" in projects.columns:
         cp = pd.to_numeric(projects["counterpart_vnd"], errors="coerce").astype(float).to_numpy()
@@ -48,7 +107,7 @@ def design(projects: pd.DataFrame, events: pd.DataFrame, *, min_level: int = 5) 
     out = pd.DataFrame({
         "project_id": projects["project_id"].to_numpy(),
         "province": projects["province"].to_numpy(),
-        "problem": f["problem"].to_numpy().astype(np.int64),
+        "problem": problem,
         "log_support": np.log(sup),
         "activity": projects["activity"].astype(str).to_numpy(),
         "source": projects["source"].astype(str).to_numpy(),

@@ -17,13 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..checks import check_by
+from ..checks import check_by, to_date
 from ..errors import ParameterError
 from .intervals import rate_columns
 
 MEASURES: tuple[str, ...] = ("stop", "adjustment", "extension", "problem")
 _FLAG = {"stop": "stopped", "adjustment": "adjusted", "extension": "extended", "problem": "problem"}
 DENOMINATOR = "projects"
+DENOMINATOR_AS_OF = "projects approved by the as-of date"
 
 
 def _check_frames(projects: Any, events: Any) -> None:
@@ -81,7 +82,8 @@ def problem_flags(projects: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
                            problem=stopped | adjusted | extended)
 
 
-def rates_from_flags(flags: pd.DataFrame, by: str | Iterable[str] | None = None, level: float = 0.95) -> pd.DataFrame:
+def rates_from_flags(flags: pd.DataFrame, by: str | Iterable[str] | None = None, level: float = 0.95, *,
+                     denominator: str = DENOMINATOR) -> pd.DataFrame:
     """Tidy rates from :func:`problem_flags` output (see :func:`problem_rates`).
 
     Examples
@@ -107,12 +109,12 @@ def rates_from_flags(flags: pd.DataFrame, by: str | Iterable[str] | None = None,
         if cols:
             part = pd.concat([counts.index.to_frame(index=False), part], axis=1)
         parts.append(part)
-    out = rate_columns(pd.concat(parts, ignore_index=True), level=level, denominator=DENOMINATOR)
+    out = rate_columns(pd.concat(parts, ignore_index=True), level=level, denominator=denominator)
     return out.sort_values(cols + ["measure"], kind="stable").reset_index(drop=True) if cols else out
 
 
 def problem_rates(projects: pd.DataFrame, events: pd.DataFrame, *, by: str | Iterable[str] | None = None,
-                  level: float = 0.95) -> pd.DataFrame:
+                  level: float = 0.95, as_of: Any = None) -> pd.DataFrame:
     """Stop, adjustment, extension and any-problem rates by any grouping, with Wilson intervals.
 
     Parameters
@@ -124,6 +126,10 @@ def problem_rates(projects: pd.DataFrame, events: pd.DataFrame, *, by: str | Ite
         ``None`` gives one row per measure for all projects.
     level : float
         Confidence level of the Wilson interval, in (0, 1).
+    as_of : date-like, optional
+        Count only the projects approved on or before this date, and the events dated by it: the
+        denominator of a rate as of a date (a project not yet approved has had no chance of a
+        problem). Give the tables as they stood that day (``ds.as_of(as_of)``).
 
     Returns
     -------
@@ -145,4 +151,23 @@ def problem_rates(projects: pd.DataFrame, events: pd.DataFrame, *, by: str | Ite
         raise ParameterError(f"`level` must be a number between 0 and 1 such as 0.95; received {level!r}")
     _check_frames(projects, events)
     check_by(by, projects.columns)
-    return rates_from_flags(problem_flags(projects, events), by, level)
+    denominator = DENOMINATOR
+    if as_of is not None:
+        projects = approved_by(projects, as_of)
+        events = events[events["date"] <= to_date("as_of", as_of)] if "date" in events.columns else events
+        denominator = DENOMINATOR_AS_OF
+    return rates_from_flags(problem_flags(projects, events), by, level, denominator=denominator)
+
+
+def approved_by(projects: pd.DataFrame, as_of: Any) -> pd.DataFrame:
+    """The projects approved on or before ``as_of``: the denominator of every rate as of a date.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"project_id": ["A", "B"], "approved_on": pd.to_datetime(["2019-01-10", "2019-03-01"])})
+    >>> approved_by(p, "2019-02-28")["project_id"].tolist()
+    ['A']
+    """
+    if "approved_on" not in projects.columns:
+        raise ParameterError("`projects` must have an approved_on column to be counted as of a date")
+    return projects[(projects["approved_on"] <= to_date("as_of", as_of)).to_numpy()]

@@ -5,7 +5,8 @@ Forecast methods (both return execution rates against the approved plan):
 - seasonal ratio: F = Yₘ / cₘ, with Yₘ executed at the as-of date and cₘ the median over
   earlier years of the cumulative share of year-end execution paid by the same calendar date,
   for the same province, falling back to its region when the province has fewer than 2 earlier
-  years. The interval is Yₘ / max(c) to Yₘ / min(c) over those earlier years (min–max range).
+  years. The interval is Yₘ / max(c) to Yₘ / min(c) over those earlier years (min–max range);
+  with a single earlier year there is no range, and the interval is unavailable (NaN), not a point.
 - naive linear: F = Yₘ × days in year / day of year.
 
 Payments are placed on the calendar of their plan year by :func:`kceval.metrics.profile.payment_calendar`.
@@ -24,6 +25,8 @@ from ..dataset.period import check_year, resolve_as_of
 from ..errors import ParameterError
 from .intervals import Estimate
 from .profile import YEAR_END, payment_calendar, plans_by_year
+
+MIN_YEARS_FOR_RANGE = 2  # the interval is the min–max of c over the earlier years
 
 
 def _c_stats(pf: pd.DataFrame, cols: list[str], year: int, md: int) -> pd.DataFrame:
@@ -62,7 +65,8 @@ def year_end_forecast(ds: Dataset, *, year: int, as_of: Any, by: str | None = "p
     DataFrame
         ``by`` column, plan_vnd, executed_vnd (at as_of), c_median, c_min, c_max, n_years,
         c_level ('province', 'region' or 'national'), forecast_vnd, forecast_rate,
-        forecast_low, forecast_high (rates, from the min–max of c), naive_forecast_rate,
+        forecast_low, forecast_high (rates, from the min–max of c; NaN with fewer than two earlier
+        years, when there is no range), naive_forecast_rate,
         forecast_gap_vnd (plan − forecast), forecast_gap_points.
 
     Examples
@@ -118,8 +122,10 @@ def year_end_forecast(ds: Dataset, *, year: int, as_of: Any, by: str | None = "p
     cmed = out["c_median"].where(out["c_median"] > 0)
     out["forecast_vnd"] = y / cmed
     out["forecast_rate"] = out["forecast_vnd"] / plan_f
-    out["forecast_low"] = y / out["c_max"].where(out["c_max"] > 0) / plan_f
-    out["forecast_high"] = y / out["c_min"].where(out["c_min"] > 0) / plan_f
+    # a range needs at least two earlier years: with one, min = max and a "range" would be a point
+    ranged = out["n_years"] >= MIN_YEARS_FOR_RANGE
+    out["forecast_low"] = (y / out["c_max"].where(out["c_max"] > 0) / plan_f).where(ranged)
+    out["forecast_high"] = (y / out["c_min"].where(out["c_min"] > 0) / plan_f).where(ranged)
     days = 366 if pd.Timestamp(y0, 12, 31).dayofyear == 366 else 365
     out["naive_forecast_rate"] = y * days / d.dayofyear / plan_f
     out["forecast_gap_vnd"] = out["plan_vnd"] - out["forecast_vnd"]
@@ -163,9 +169,11 @@ def forecast(ds: Dataset, *, year: int, as_of: Any, province: str | None = None,
     else:
         row = year_end_forecast(ds, year=year, as_of=as_of, by=None)
     r = row.iloc[0]
-    method = f"seasonal ratio ({r['c_level']} c, {int(r['n_years'])} earlier years; interval min–max of c)"
+    n = int(r["n_years"])
+    spread = "interval min–max of c" if n >= MIN_YEARS_FOR_RANGE else "no interval with fewer than 2 earlier years"
+    method = f"seasonal ratio ({r['c_level']} c, {n} earlier years; {spread})"
     seasonal = Estimate(float(r["forecast_rate"]), float(r["forecast_low"]), float(r["forecast_high"]),
-                        int(r["n_years"]), method, denominator="approved plan")
+                        n, method, denominator="approved plan")
     naive = Estimate(float(r["naive_forecast_rate"]), float(r["naive_forecast_rate"]), float(r["naive_forecast_rate"]),
                      0, "naive linear (executed × days in year / day of year)", denominator="approved plan")
     return {"seasonal": seasonal, "naive": naive}

@@ -10,8 +10,13 @@ on the arcsine-square-root scale ``y = asin(sqrt(p))`` (variance ``1/(4n)``), z-
 ``τ² = max(0, (kφ − (k−1)) / (Σw − Σw²/Σw))`` with ``w = 4n``, and limits
 ``θ ± z_α sqrt(1/(4n) + τ²)`` transformed back with ``sin(·)²`` (clipped to [0, 1]).
 
-Shrinkage is beta-binomial empirical Bayes with the method-of-moments estimator of the
-intra-class correlation ρ (Kleinman 1973, *JASA* 68:46; the same weighting as the funnel's τ²):
+Shrinkage is beta-binomial empirical Bayes with the *weighted* method-of-moments estimator of
+the intra-class correlation ρ (Kleinman 1973, *JASA* 68:46; the same weighting as the funnel's
+τ²). Weighted, not unweighted: provinces have from a handful to hundreds of projects, and
+weighting each rate by its denominator gives the large, precise provinces the weight their
+information deserves, where the unweighted Σ(pᵢ − p̄)² lets the noisiest small provinces dominate
+the spread; the estimator is (nearly) unbiased for ρ with unequal sizes (checked by simulation in
+``tests/metrics/test_funnel.py``):
 ``μ = Σx/Σn``, ``S = Σ nᵢ(pᵢ − μ)²``, ``E[S] = μ(1−μ)[(k−1) + ρ(Σn − Σn²/Σn − (k−1))]`` solved
 for ρ, prior ``Beta(μM, (1−μ)M)`` with ``M = 1/ρ − 1``. Each unit's posterior is
 ``Beta(μM + x, (1−μ)M + n − x)``: its mean is the shrunken rate, its 2.5% and 97.5% quantiles the

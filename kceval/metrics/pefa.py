@@ -4,9 +4,12 @@ PI-1 aggregate expenditure outturn (executed / approved plan of a completed year
 expenditure composition outturn (dimension 2.1, composition variance), each banded per year and
 graded on the last three completed years ("in at least two of the last three years").
 
-A plan year Y is completed when its 31 December is on or before the as-of date; its executed
-amount counts payments for year-Y projects up to min(as_of, 31 January Y+1), the settlement
-month (Circular 36/2013: settlement due by 22 January).
+Every year is measured over the same window: its executed amount counts the payments for year-Y
+projects up to 31 January Y+1, the end of the settlement month (Circular 36/2013: settlement due
+by 22 January). A plan year therefore counts only once that window has closed, i.e. when 31
+January Y+1 is on or before the as-of date: on 31 December 2024 the last completed year is 2023,
+on 31 January 2025 it is 2024. (Counting the current year up to the as-of date while the earlier
+years include their settlement would mix two windows in one grade.)
 
 Source: PEFA Framework 2016 (revised 2019), PI-1 and PI-2,
 https://www.pefa.org/resources/pefa-2016-framework.
@@ -86,29 +89,40 @@ def pefa_grade(bands: Iterable[str]) -> str:
     return sorted(b)[1]
 
 
+WINDOW = "payments to 31 January of the following year (the settlement month)"
+
+
+def outturn_window_end(year: int) -> pd.Timestamp:
+    """The last payment date counted in plan year ``year``'s outturn: 31 January of the next year.
+
+    Examples
+    --------
+    >>> outturn_window_end(2024)
+    Timestamp('2025-01-31 00:00:00')
+    """
+    return pd.Timestamp(int(year) + 1, 1, 31)
+
+
 def completed_years(ds: Dataset, as_of: pd.Timestamp) -> list[int]:
-    """Plan years of ``ds`` whose 31 December is on or before ``as_of``.
+    """Plan years of ``ds`` whose outturn window (to 31 January of the next year) has closed by ``as_of``.
 
     Examples
     --------
     >>> completed_years(Dataset.load(), pd.Timestamp("2020-06-30"))
     [2018, 2019]
+    >>> completed_years(Dataset.load(), pd.Timestamp("2019-12-31"))
+    [2018]
     """
-    return [y for y in ds.years if pd.Timestamp(y, 12, 31) <= as_of]
+    return [y for y in ds.years if outturn_window_end(y) <= as_of]
 
 
-def _outturn_cutoff(year: np.ndarray, as_of: pd.Timestamp) -> np.ndarray:
-    """Last payment date counted in year Y's outturn: min(as_of, 31 January Y+1) (settlement month)."""
-    jan = (np.asarray(year) + 1 - 1970).astype("datetime64[Y]").astype("datetime64[D]") + 30
-    return np.minimum(jan.astype("datetime64[ns]"), np.datetime64(as_of))
-
-
-def _executed_outturn(ds: Dataset, as_of: pd.Timestamp) -> np.ndarray:
-    """Executed per project for PEFA: payments dated ≤ min(as_of, 31 January of year+1)."""
+def _executed_outturn(ds: Dataset) -> np.ndarray:
+    """Executed per project for PEFA: payments dated up to 31 January of the year after its plan year."""
     pr, pay = ds.projects, ds.payments
     pos = project_rows(pr, pay)
     keep = pos >= 0
-    cut = _outturn_cutoff(pr["year"].to_numpy()[pos[keep]], as_of)
+    year = pr["year"].to_numpy()[pos[keep]]
+    cut = ((year + 1 - 1970).astype("datetime64[Y]").astype("datetime64[D]") + 30).astype("datetime64[ns]")
     ok = pay["date"].to_numpy()[keep] <= cut
     return np.bincount(pos[keep][ok], weights=pay["amount_vnd"].to_numpy()[keep][ok],
                        minlength=len(pr)).round().astype(np.int64)
@@ -117,8 +131,8 @@ def _executed_outturn(ds: Dataset, as_of: pd.Timestamp) -> np.ndarray:
 def pefa_pi1(ds: Dataset, *, by: str | Sequence[str] | None = None, as_of: Any = None) -> pd.DataFrame:
     """PEFA PI-1 aggregate outturn ratio (executed / approved plan) per completed year.
 
-    A year is completed when its 31 December is ≤ as_of; its executed amount counts payments
-    up to min(as_of, 31 January of the next year), the settlement month. Use
+    Every year's executed amount counts its payments up to 31 January of the next year (the
+    settlement month), and a year is completed once that window has closed by ``as_of``. Use
     :func:`pefa_grades` to grade the last three years.
 
     Parameters
@@ -146,7 +160,7 @@ def pefa_pi1(ds: Dataset, *, by: str | Sequence[str] | None = None, as_of: Any =
     years = completed_years(ds, d)
     pl = ds.plans[ds.plans["year"].isin(years)]
     pr = ds.projects
-    ex = pd.DataFrame({c: pr[c] for c in cols + ["year"]}).assign(executed_vnd=_executed_outturn(ds, d))
+    ex = pd.DataFrame({c: pr[c] for c in cols + ["year"]}).assign(executed_vnd=_executed_outturn(ds))
     ex = ex[ex["year"].isin(years)].groupby(cols + ["year"])["executed_vnd"].sum()
     ap = pl.groupby(cols + ["year"])["approved_vnd"].sum()
     out = pd.concat([ap, ex], axis=1).fillna(0).astype(np.int64).reset_index()
@@ -209,7 +223,7 @@ def pefa_pi2(ds: Dataset, *, level: str = "province", as_of: Any = None) -> pd.D
     ucols = [unit] if unit else []
     pr = ds.projects
     ex = pd.DataFrame({c: pr[c] for c in ucols + [line, "year"]}).assign(
-        A=_executed_outturn(ds, d), B=pr["support_vnd"].to_numpy())
+        A=_executed_outturn(ds), B=pr["support_vnd"].to_numpy())
     ex = ex[ex["year"].isin(years)]
     if line == "activity":
         lines = ex.groupby(ucols + ["year", line], sort=True)[["A", "B"]].sum()

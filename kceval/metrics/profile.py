@@ -75,7 +75,9 @@ def monthly_profile(
     DataFrame
         ``by`` columns, month (1–12), paid_vnd, cumulative_vnd, plan_vnd, cumulative_rate
         (÷ approved plan), uniform_rate (month/12), band_min, band_median, band_max (earlier
-        years' cumulative_rate at that month), n_earlier_years.
+        years' cumulative_rate at the end of that month; in the month holding ``as_of``, at the
+        same day of that month, so that a partial month is compared with partial months),
+        n_earlier_years.
 
     Examples
     --------
@@ -90,6 +92,10 @@ def monthly_profile(
     pf = payment_calendar(ds, cols)
     pf = pf[(pf["year"] <= y0) & (pf["key"] <= YEAR_END)]
     pf = pf[(pf["year"] < y0) | (pf["key"] <= (d.year - y0) * 10000 + d.month * 100 + d.day)]
+    if d.year == y0:
+        # like with like: in the month that holds the as-of date, earlier years count to the same day
+        k = pf["key"].to_numpy()
+        pf = pf[~((pf["year"].to_numpy() < y0) & (k // 100 == d.month) & (k % 100 > d.day))]
     month = np.clip(pf["key"].to_numpy() // 100, 1, 12)            # paid before the plan year: month 1
     key = cols + ["year"]
     paid = pf.assign(month=month).groupby(key + ["month"])["amount"].sum().unstack("month")

@@ -1,6 +1,12 @@
 """Risk model: which projects end up stopped, adjusted or extended (logistic GLM).
 
-The outcome is "any problem" (:func:`kceval.metrics.feasibility.problem_flags`). Covariates
+The outcome is a problem (stop, adjustment or extension) within a fixed horizon of approval, 365
+days by default, among the projects followed up that long by the as-of date
+(:func:`kceval.metrics.design.problem_within`). Counting problems up to the as-of date instead
+would give projects approved late in the year less time to have one, so that late approval
+would look protective only because less time has passed; with one horizon for every project the
+follow-up is equal by design (the alternative, a time-to-first-problem model with censoring,
+answers a different question: when, not whether). Covariates
 (:func:`kceval.metrics.design.design`, shared with the Cox model): log support, activity, source,
 pilot, counterpart share ``counterpart / (counterpart + support)`` and approval month (1–12, a linear term: one
 parameter for "approved later in the year"). Choices, documented:
@@ -32,7 +38,7 @@ from scipy.stats import rankdata
 from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
 
 from ..errors import KcevalError, ParameterError
-from .design import check_events, design, formula_for
+from .design import HORIZON_DAYS, check_events, design, formula_for
 
 
 def auc(y: Any, score: Any) -> float:
@@ -59,7 +65,9 @@ def auc(y: Any, score: Any) -> float:
 def calibration_table(y: Any, pred: Any, bins: int = 10) -> pd.DataFrame:
     """Observed vs mean predicted risk by quantile bins (deciles) of the prediction.
 
-    Bins are formed on the rank of the prediction so ties never make bins collapse.
+    Bins are formed on the rank of the prediction (so that many equal predictions do not make
+    quantile edges collapse), and tied predictions share their lowest rank's bin, so that the
+    table does not depend on the order of the rows.
 
     Examples
     --------
@@ -71,9 +79,7 @@ def calibration_table(y: Any, pred: Any, bins: int = 10) -> pd.DataFrame:
     b = min(int(bins), len(p))
     if b < 1:
         raise ParameterError(f"`bins` must be ≥ 1 and data non-empty; received bins={bins!r}, n={len(p)}")
-    order = np.argsort(p, kind="stable")
-    bin_of = np.empty(len(p), dtype=np.int64)
-    bin_of[order] = np.arange(len(p)) * b // len(p)
+    bin_of = (rankdata(p, method="min").astype(np.int64) - 1) * b // len(p)
     t = pd.DataFrame({"bin": bin_of + 1, "p": p, "y": y}).groupby("bin")
     return pd.DataFrame({"n": t.size(), "mean_predicted": t["p"].mean(), "observed": t["y"].mean(),
                          "min_predicted": t["p"].min(), "max_predicted": t["p"].max()}).reset_index()
@@ -95,6 +101,8 @@ class RiskModel:
     cov_type : str
     merged_activities : tuple of str
         Activities merged into ``other``.
+    horizon_days : int
+        The horizon of the outcome.
     """
 
     params: pd.DataFrame
@@ -105,6 +113,7 @@ class RiskModel:
     formula: str
     cov_type: str
     merged_activities: tuple[str, ...] = ()
+    horizon_days: int = HORIZON_DAYS
 
 
 def _fit_glm(frame: pd.DataFrame, formula: str, groups: np.ndarray) -> tuple[Any, str]:
@@ -126,13 +135,18 @@ def _fit_glm(frame: pd.DataFrame, formula: str, groups: np.ndarray) -> tuple[Any
     return res, kw["cov_type"]
 
 
-def fit_risk_model(projects: pd.DataFrame, events: pd.DataFrame, *, min_level: int = 5) -> RiskModel:
-    """Logistic GLM of "any problem" with province-clustered standard errors.
+def fit_risk_model(projects: pd.DataFrame, events: pd.DataFrame, *, as_of: Any, horizon_days: int = HORIZON_DAYS,
+                   min_level: int = 5) -> RiskModel:
+    """Logistic GLM of "a problem within the horizon" with province-clustered standard errors.
 
     Parameters
     ----------
     projects, events : DataFrame
-        Canonical tables (as of the date of interest).
+        Canonical tables as known on ``as_of`` (``ds.as_of(as_of)``).
+    as_of : date-like
+        The date the data stand on; projects approved more than ``horizon_days`` before it enter.
+    horizon_days : int
+        The horizon of the outcome (default 365 days; see the module notes).
     min_level : int
         Activities with fewer events (or non-events) than this are merged into ``other``.
 
@@ -148,14 +162,14 @@ def fit_risk_model(projects: pd.DataFrame, events: pd.DataFrame, *, min_level: i
     Examples
     --------
     >>> from kceval.dataset import Dataset
-    >>> ds = Dataset.load().select(year=2019)
-    >>> m = fit_risk_model(ds.projects, ds.events)
-    >>> 0.5 <= m.auc <= 1
-    True
+    >>> ds = Dataset.load().select(year=[2018, 2019]).as_of("2020-06-30")
+    >>> m = fit_risk_model(ds.projects, ds.events, as_of="2020-06-30")
+    >>> m.horizon_days, 0.5 <= m.auc <= 1
+    (365, True)
     """
     if not (isinstance(min_level, (int, np.integer)) and min_level >= 1):
         raise ParameterError(f"`min_level` must be a positive integer; received {min_level!r}")
-    fr = design(projects, events, min_level=min_level)
+    fr = design(projects, events, min_level=min_level, as_of=as_of, horizon_days=horizon_days)
     formula, n_params = formula_for(fr)
     n, n_events = len(fr), int(fr["problem"].sum())
     check_events(n_events, n, n_params)
@@ -169,4 +183,4 @@ def fit_risk_model(projects: pd.DataFrame, events: pd.DataFrame, *, min_level: i
     pred = res.predict(fr).to_numpy()
     merged = tuple(sorted(set(projects["activity"]) - set(fr["activity"])))
     return RiskModel(params.reset_index(drop=True), auc(fr["problem"], pred), calibration_table(fr["problem"], pred),
-                     n, n_events, formula, cov, merged)
+                     n, n_events, formula, cov, merged, int(horizon_days))

@@ -12,6 +12,7 @@ import inspect
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,13 @@ class WarmKernelManager(AsyncKernelManager):
     """
 
     _kc_cached: WarmClient | None = None
+    #: called after every interrupt (nbclient interrupts a cell at its timeout)
+    on_interrupt: Any = None
+
+    async def interrupt_kernel(self) -> None:  # type: ignore[override]  # jupyter_client binds it as an attribute
+        await super()._async_interrupt_kernel()
+        if self.on_interrupt is not None:
+            self.on_interrupt()
 
     def client(self, **kwargs: Any) -> WarmClient:  # type: ignore[override]  # the async client, as nbclient uses it
         if self._kc_cached is None:
@@ -172,6 +180,10 @@ class WarmKernel:
         Replace the kernel after this many notebooks (bounds memory growth).
     preload : str
         Code run once after start.
+    kill_after_interrupt : float, optional
+        Seconds a kernel gets to honour an interrupt (sent when a cell reaches its timeout)
+        before its process is killed; ``None``: never. The clock starts at the interrupt, not
+        at the start of the notebook, so a slow machine is never mistaken for a stuck kernel.
 
     Examples
     --------
@@ -181,12 +193,14 @@ class WarmKernel:
     """
 
     def __init__(self, kernel_name: str | None = None, *, cwd: str | Path = ".", max_uses: int = 50,
-                 preload: str = PRELOAD, startup_timeout: float = 60):
+                 preload: str = PRELOAD, startup_timeout: float = 60, kill_after_interrupt: float | None = None):
         self.kernel_name = check_kernel(kernel_name or default_kernel_name())
         self.cwd = str(Path(cwd).resolve())
         self.max_uses = max_uses
         self.preload = preload
         self.startup_timeout = startup_timeout
+        self.kill_after_interrupt = kill_after_interrupt
+        self._killer: threading.Timer | None = None
         self.km: WarmKernelManager | None = None
         self._setup_client: Any = None
         self.uses = 0
@@ -195,6 +209,7 @@ class WarmKernel:
     # -- lifecycle --------------------------------------------------------------------------
     def _start_once(self) -> None:
         km = WarmKernelManager(kernel_name=self.kernel_name)
+        km.on_interrupt = self._arm_killer
         run_sync(km.start_kernel)(cwd=self.cwd)
         self.km = km
         try:
@@ -248,8 +263,21 @@ class WarmKernel:
         assert self.km is not None
         return self.km
 
+    def _arm_killer(self) -> None:
+        # last resort for a kernel that ignores the interrupt (e.g. stuck in C code): kill it
+        if self.kill_after_interrupt is not None and self._killer is None:
+            self._killer = threading.Timer(self.kill_after_interrupt, self.kill)
+            self._killer.daemon = True
+            self._killer.start()
+
+    def _disarm_killer(self) -> None:
+        if self._killer is not None:
+            self._killer.cancel()
+            self._killer = None
+
     def release(self, ok: bool) -> None:
         """After a notebook: a failure or timeout means the kernel is replaced before the next one."""
+        self._disarm_killer()
         if not ok or not self.alive():
             self.shutdown()
 
@@ -265,6 +293,7 @@ class WarmKernel:
                 pass
 
     def shutdown(self) -> None:
+        self._disarm_killer()
         if self._setup_client is not None:
             self._setup_client.stop_channels()
             self._setup_client = None

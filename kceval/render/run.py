@@ -26,6 +26,16 @@ from ..paths import REPO_ROOT, write_atomic
 from .kernels import default_kernel_name, kernel_alive, start_kernel, stop_kernel
 
 
+def _wait_until_ready(km: Any, startup_timeout: float = 60) -> None:
+    """Block until a (blocking) kernel manager's kernel answers, as nbclient's start does."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=startup_timeout)
+    finally:
+        kc.stop_channels()
+
+
 def run_notebook(notebook_path: str | os.PathLike, params: Mapping[str, Any], *, out_ipynb: str | os.PathLike,
                  kernel_name: str | None = None, km: Any = None, timeout: int = 600,
                  cwd: str | os.PathLike = REPO_ROOT) -> nbformat.NotebookNode:
@@ -61,7 +71,9 @@ def run_notebook(notebook_path: str | os.PathLike, params: Mapping[str, Any], *,
     if not isinstance(km, AsyncKernelManager):
         # With a blocking manager nbclient's output poll blocks its event loop, so its per-cell
         # timeout never fires (measured: a 30 s cell ran to the end with timeout=2). A timer
-        # interrupts the kernel instead, after `timeout` seconds for the whole notebook.
+        # interrupts the kernel instead, after `timeout` seconds for the whole notebook, counted
+        # from when the kernel is ready: an interrupt while it still boots (a slow machine) kills it.
+        _wait_until_ready(km)
         watchdog = threading.Timer(timeout, km.interrupt_kernel)
         watchdog.daemon = True
         watchdog.start()

@@ -21,7 +21,9 @@ from ..display.formats import MISSING, format_date, format_money, format_number,
 from ..display.labels import group_label, has_label, label
 from ..display.tables import table_html, table_key_values
 from ..errors import KcevalError
-from ..metrics.funnel import Funnel, funnel, shrink_rates
+from ..headline.feasibility import province_funnel
+from ..metrics.feasibility import DENOMINATOR_AS_OF
+from ..metrics.funnel import Funnel, shrink_rates
 from ..metrics.pefa import pefa_grade, pefa_pi1, pefa_pi2
 from ..metrics.risk import fit_risk_model
 from ..metrics.survival import cumulative_incidence, time_to_event
@@ -44,9 +46,17 @@ def _p(v: Any, lang: str) -> str:
 def _interval(est: Any, ci: Any, lang: str, kind: str = "interval") -> str:
     if est is None or (isinstance(est, float) and np.isnan(est)):
         return MISSING
-    if not ci or ci[0] is None or ci[0] == ci[1]:  # one earlier year: no range to show
+    if not ci or ci[0] is None:
         return _p(est, lang)
     return f"{_p(est, lang)} ({label(kind, lang)} {_p(ci[0], lang)}–{_p(ci[1], lang)})"
+
+
+def _forecast(s: dict[str, Any], lang: str) -> str:
+    """The seasonal forecast with its range of earlier years, or why there is none (one earlier year)."""
+    est, ci, n = s.get("forecast_rate"), s.get("forecast_interval"), s.get("forecast_years")
+    if est is not None and not ci and n is not None:  # a range needs two earlier years: say so, print no point-range
+        return f"{_p(est, lang)} ({label('no_range', lang).format(n=format_number(n, lang))})"
+    return _interval(est, ci, lang, "range")
 
 
 # -- headline -------------------------------------------------------------------------------
@@ -77,7 +87,7 @@ def headline_sentence(ctx: ReportContext) -> HTML:
         year=ctx.year,
         rate=_p(s["execution_rate"], lang),
         gap=_m(s.get("gap_to_target_vnd"), lang),
-        forecast=_interval(s.get("forecast_rate"), s.get("forecast_interval"), lang, "range"),
+        forecast=_forecast(s, lang),
     )
     return HTML(f'<p class="kc-lead">{html.escape(msg)}</p>')
 
@@ -91,7 +101,7 @@ def headline_table(ctx: ReportContext) -> HTML:
         (L("executed"), _m(s["executed_vnd"], lang)),
         (L("execution_rate"), _p(s["execution_rate"], lang)),
         (label("gap", lang), _m(s.get("gap_to_target_vnd"), lang)),
-        (label("forecast", lang), _interval(s.get("forecast_rate"), s.get("forecast_interval"), lang, "range")),
+        (label("forecast", lang), _forecast(s, lang)),
         (label("forecast_naive", lang), _p(s.get("naive_forecast_rate"), lang)),
         (label("n_projects", lang), format_number(s["n_projects"], lang)),
     ]
@@ -185,7 +195,8 @@ def pefa_table(ctx: ReportContext) -> HTML:
         on="year", how="left", suffixes=("_pi1", "_pi2")).tail(3)
     grade1 = pefa_grade(both["band_pi1"].tolist()) if len(both) else MISSING
     grade2 = pefa_grade(both["band_pi2"].dropna().tolist()) if both["band_pi2"].notna().any() else MISSING
-    caption = f"{label('grade', lang)}: PI-1 {grade1}, PI-2 {grade2}"
+    caption = (f"{label('grade', lang)}: PI-1 {grade1}, PI-2 {grade2}; {label('pefa_window', lang)}; "
+               f"{label('pi2_lines_' + ('activity' if ctx.province else 'province'), lang)}")
     return HTML(table_html(both, lang=lang, caption=caption, sortable=False,
                            formats={"year": "text", "outturn_ratio": "percent", "cv": "percent"},
                            labels={"year": label("year", lang), "outturn_ratio": label("pi1", lang),
@@ -220,6 +231,7 @@ def rates_table(rates: pd.DataFrame, *, lang: str) -> HTML:
             df,
             lang=lang,
             sortable=False,
+            caption=label("den_approved", lang) if (rates["denominator"] == DENOMINATOR_AS_OF).all() else None,
             formats={"count": "int", "n": "int", "estimate": "percent", "low": "percent", "high": "percent"},
             labels={
                 "measure": label("measure", lang),
@@ -240,8 +252,10 @@ def problem_units(ctx: ReportContext) -> pd.DataFrame:
 
 
 def regional_funnel(ctx: ReportContext) -> Funnel:
-    """:func:`kceval.metrics.funnel.funnel` of the compared provinces' problem rates."""
-    return funnel(problem_units(ctx), unit="province")
+    """The funnel of the compared provinces' problem rates: the region's, or the country's in a
+    national report (:func:`kceval.headline.feasibility.province_funnel`, the funnel behind the
+    provinces' funnel flags)."""
+    return province_funnel(ctx.provinces, ctx.region)
 
 
 def shrunk_rates(ctx: ReportContext) -> pd.DataFrame:
@@ -264,13 +278,14 @@ def shrinkage_sentence(ctx: ReportContext) -> HTML:
 
 
 def risk_table(ctx: ReportContext) -> HTML:
-    """Odds ratios of the risk model ("stopped, adjusted or extended") fitted once on the scope's
-    plan years up to the report year, as known on the as-of date; a message when too few events."""
+    """Odds ratios of the risk model (a stop, adjustment or extension within a year of approval)
+    fitted once on the scope's projects followed up for a year by the as-of date, of the plan
+    years up to the report year; a message when too few events."""
     lang = ctx.lang
     h = ctx.history.as_of(ctx.as_of)
     h = h.select(year=[y for y in h.years if y <= ctx.year])
     try:
-        m = fit_risk_model(h.projects, h.events)
+        m = fit_risk_model(h.projects, h.events, as_of=ctx.as_of)
     except KcevalError as e:
         return HTML(f"<p>{html.escape(label('risk_unfit', lang))} {html.escape(str(e))}</p>")
     df = m.params.loc[m.params["term"] != "Intercept", ["term", "odds_ratio", "low", "high", "p_value"]].copy()
@@ -281,7 +296,8 @@ def risk_table(ctx: ReportContext) -> HTML:
         lambda t: label(f"risk_{t}", lang) if has_label(f"risk_{t}") else t
     )
     caption = label("risk_caption", lang).format(n=format_number(m.n, lang), events=format_number(m.n_events, lang),
-                                                auc=format_number(m.auc, lang, decimals=2))
+                                                auc=format_number(m.auc, lang, decimals=2),
+                                                days=format_number(m.horizon_days, lang))
     ref = re.search(r"activity, Treatment\(reference='(\w+)'\)", m.formula)
     if ref:
         caption += f"; {label('risk_reference', lang)}: {group_label(ref.group(1), 'activity', lang)}"
@@ -295,13 +311,22 @@ def risk_table(ctx: ReportContext) -> HTML:
 # -- completion -------------------------------------------------------------------------------
 
 def completion_table(ctx: ReportContext) -> HTML:
-    """Acceptance and on-time rates of the projects due, with intervals, and median slippage."""
+    """Acceptance, delivery and punctuality rates with intervals and their denominators, and median
+    slippage (:func:`kceval.headline.completion.headline_completion`)."""
     s, lang = ctx.summary, ctx.lang
-    rows = [(label("n_due", lang), format_number(s.get("acceptance_rate_n"), lang)),
-            (label("acceptance_rate", lang), _interval(s.get("acceptance_rate"), s.get("acceptance_rate_ci"), lang)),
-            (label("on_time_rate", lang), _interval(s.get("on_time_rate"), s.get("on_time_rate_ci"), lang)),
-            (label("slippage", lang), format_number(s.get("median_slippage_days"), lang, decimals=1))]
-    return HTML(table_key_values(rows))
+    rows = []
+    for key, den in (("acceptance_rate", "den_due"), ("delivery_rate", "den_due_known"),
+                     ("punctuality_rate", "den_accepted")):
+        name = label("on_time_rate" if key == "delivery_rate" else key, lang)
+        rows.append((name, _interval(s.get(key), s.get(f"{key}_ci"), lang),
+                     label(den, lang).format(n=format_number(s.get(f"{key}_n"), lang))))
+    censored = s.get("slippage_censored") or 0
+    rows.append((label("slippage", lang), format_number(s.get("median_slippage_days"), lang, decimals=1),
+                 label("den_slip", lang).format(n=format_number(censored, lang)) if censored else ""))
+    df = pd.DataFrame(rows, columns=["measure", "rate_ci", "denominator"])
+    return HTML(table_html(df, lang=lang, sortable=False,
+                           labels={"measure": label("measure", lang), "rate_ci": label("rate_ci", lang),
+                                   "denominator": label("denominator", lang)}))
 
 
 def incidence_frames(ctx: ReportContext, by: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

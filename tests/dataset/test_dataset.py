@@ -71,3 +71,14 @@ def test_executed_and_no_mutation(ds, tiny):
 def test_repr_is_informative(ds):
     r = repr(ds)
     assert "4 projects" in r and "0 errors" in r
+
+
+def test_approved_but_never_started_is_approved_on_every_date(tiny):
+    # Definition (issue 11): a project approved and never started is "approved", not "in progress"
+    p = tiny["projects"].copy()
+    p.loc[p["project_id"] == "C", ["status", "finished_on", "accepted_on", "stopped_on"]] = ["approved", pd.NaT,
+                                                                                              pd.NaT, pd.NaT]
+    for d in ("2019-04-30", "2019-05-01", "2019-12-31"):
+        assert status_as_of(p, d)[p["project_id"] == "C"].iloc[0] == "approved", d
+    # a project that did start is in progress between its approval and its end
+    assert status_as_of(p, "2019-05-01")[p["project_id"] == "A"].iloc[0] == "in_progress"

@@ -80,3 +80,29 @@ def _with_plan_only_year(tiny):
     """The tiny tables plus a 2018 plan row with no project: a year of the data with nothing to rate."""
     plans = pd.concat([tiny["plans"], tiny["plans"].iloc[[0]].assign(year=2018)], ignore_index=True)
     return Dataset.from_tables({**tiny, "plans": plans})
+
+
+def test_funnel_flags_come_from_the_funnel_the_reports_draw():
+    # Definition (issue 11): a province's flag and the report's funnel plot are one funnel
+    from kceval.headline.feasibility import province_funnel
+
+    tab = headline_feasibility_by_province(Dataset.load(), year=2019, as_of="2019-06-30")
+    for region in ("north", "central", "south"):
+        drawn = province_funnel(tab, region).table.set_index("province")["flag_95"]
+        mine = tab[tab["region"] == region].set_index("province")["funnel_flag"]
+        assert drawn.sort_index().to_dict() == mine.sort_index().to_dict()
+    drawn = province_funnel(tab, None).table.set_index("province")["flag_95"]
+    assert drawn.sort_index().to_dict() == tab.set_index("province")["funnel_flag_national"].sort_index().to_dict()
+    assert len(drawn) == 63
+
+
+def test_rates_as_of_a_date_count_only_projects_approved_by_then():
+    # Definition (issue 11): as of 28 February 2019 the south had approved 107 of its 379 projects
+    # of 2019; the others have had no chance of a problem and are not in the denominator.
+    ds = Dataset.load()
+    early = headline_feasibility(ds, year=2019, region="south", as_of="2019-02-28")
+    p = ds.select(year=2019, region="south").projects
+    assert early["problem_n"] == int((p["approved_on"] <= "2019-02-28").sum()) == 107
+    assert headline_feasibility(ds, year=2019, region="south")["problem_n"] == len(p) == 379
+    tab = headline_feasibility_by_province(ds, year=2019, as_of="2019-02-28")
+    assert tab.loc[tab["region"] == "south", "n"].sum() == 107

@@ -3,7 +3,6 @@
 References are hand-worked: dates and periods from the calendar, units from DOMAIN.md
 ("Numbers, units and dates"), header names from DESIGN.md §2 / DOMAIN.md.
 """
-import time
 
 import numpy as np
 import pandas as pd
@@ -121,8 +120,8 @@ def test_plan_sheet_reads_into_plans():
     assert pl["source"].tolist() == ["local", "national", "local", "local"]
 
 
-def test_canonical_sample_sized_load_is_fast(tmp_path):
-    # ~10k projects, like the sample: read + validate within the 3 s budget (measured, printed)
+def test_canonical_sample_sized_load_validates(tmp_path):
+    # ~10k projects, like the sample, read back whole and clean (speed: benchmarks/bench_load.py)
     rng = np.random.default_rng(1)
     n = 10_000
     provs = ["Đồng Nai", "Long An", "Hà Nội", "Cà Mau"]
@@ -137,13 +136,10 @@ def test_canonical_sample_sized_load_is_fast(tmp_path):
     pay = pd.DataFrame({"project_id": proj["project_id"], "date": pd.Timestamp("2019-06-30"),
                         "amount_vnd": proj["support_vnd"] // 2})
     write_tables({"plans": plans, "projects": proj, "payments": pay}, tmp_path)
-    t0 = time.perf_counter()
     loaded = read_dataset(tmp_path)
     v = validate_tables(loaded.tables, loaded.origins)
-    took = time.perf_counter() - t0
-    print(f"load + validate of {n} projects: {took:.2f} s")
     assert len(v.tables["projects"]) == n and not v.errors
-    assert took < 3.0
+    assert v.tables["projects"]["support_vnd"].sum() == proj["support_vnd"].sum()
 
 
 # -- parsers -----------------------------------------------------------------------------------
@@ -319,16 +315,13 @@ def test_every_row_is_accounted_for():
         assert len(loaded.tables["projects"]) + sum(loaded.excluded.values()) == data_rows, name
 
 
-def test_bundled_sample_reads_fast_and_rewrites_byte_identical(tmp_path):
+def test_bundled_sample_reads_and_rewrites_byte_identical(tmp_path):
     """data/sample was written by write_tables: reading it and writing again gives the same bytes."""
 
     sample = SAMPLE_DIR
-    t0 = time.perf_counter()
     loaded = read_dataset(sample)
     v = validate_tables(loaded.tables, loaded.origins)
-    took = time.perf_counter() - t0
-    print(f"sample: {len(loaded.tables['projects'])} projects, load + validate {took:.2f} s")
-    assert took < 3.0 and not v.errors and loaded.synthetic
+    assert not v.errors and loaded.synthetic
     for p in write_tables(loaded.tables, tmp_path):
         assert p.read_bytes() == (sample / p.name).read_bytes(), p.name
 

@@ -83,3 +83,20 @@ def test_bad_arguments_and_no_mutation(tiny):
         completion_rates(tiny["projects"], as_of="2019-12-31", level=2.0)
 
 
+
+
+def test_delivery_and_punctuality_answer_different_questions(tiny):
+    # Definition (issue 11), by hand on the tiny dataset:
+    # as of 31 Dec 2019 all four are due. Delivered in time (accepted by the original planned end)
+    # among due: D only -> 1/4 (B is stopped: not delivered, not "late"). Punctual among the
+    # accepted: A (5 days late) and D (early) -> 1/2.
+    r = completion_rates(tiny["projects"], as_of="2019-12-31").set_index("measure")
+    assert (r.at["on_time", "count"], r.at["on_time", "n"]) == (1, 4)
+    assert (r.at["punctuality", "count"], r.at["punctuality", "n"]) == (1, 2)
+    assert r.at["punctuality", "denominator"] == "projects accepted, with a date"
+    # as of 1 Aug 2019: D was accepted on 28 Jun before its deadline (31 Aug): punctual, not yet due
+    r = completion_rates(tiny["projects"], as_of="2019-08-01").set_index("measure")
+    assert (r.at["punctuality", "count"], r.at["punctuality", "n"]) == (1, 1)
+    assert r.at["on_time", "n"] == 0
+    f = completion_flags(tiny["projects"], as_of="2019-12-31").set_index("project_id")
+    assert f.at["B", "on_time"] == 0 and pd.isna(f.at["B", "punctual"]) and pd.isna(f.at["B", "slip_days"])

@@ -169,3 +169,17 @@ def test_theil_decomposition_exact_and_gini_bounded(rows):
     assert -1e-12 <= g <= 1 + 1e-12
     c = concentration(p)
     assert c["effective_projects"].iloc[0] <= len(p) + 1e-9
+
+
+def test_theil_decomposition_of_a_selection_matches_pysal():
+    # Bug (issue 11): on a selection (whose index does not start at 0) the groups were misaligned:
+    # the 2024 sample by province gave between = within = 0. Reference: PySAL's TheilD.
+    from kceval.dataset import Dataset
+
+    p = Dataset.load().select(year=2024).projects
+    assert p.index[0] != 0
+    d = theil_decomposition(p, by="province")
+    ref = TheilD(p["support_vnd"].to_numpy(float), p["province"].to_numpy())
+    assert d.between == pytest.approx(float(np.ravel(ref.bg)[0]), rel=1e-10)
+    assert d.within == pytest.approx(float(np.ravel(ref.wg)[0]), rel=1e-10)
+    assert d.groups["n"].sum() == len(p)

@@ -188,3 +188,39 @@ def test_monthly_profile_two_groupings(ds):
     dn = p[p["province"] == DN].set_index("month")
     assert dn.loc[6, "plan_vnd"] == 1500 and dn.loc[6, "cumulative_vnd"] == 400
     assert dn.loc[6, "band_median"] == pytest.approx(0.25)
+
+
+def _three_augusts():
+    """Plan 1000 a year; August payments 2017: 100 (10th), 300 (25th); 2018: 200, 100; 2019: 150 (10th)."""
+    return build(
+        plans=[(2017, DN, 1000), (2018, DN, 1000), (2019, DN, 1000)],
+        projects=[("A", 2017, DN, 1000), ("B", 2018, DN, 1000), ("C", 2019, DN, 1000)],
+        payments=[("A", "2017-08-10", 100), ("A", "2017-08-25", 300), ("B", "2018-08-10", 200),
+                  ("B", "2018-08-25", 100), ("C", "2019-08-10", 150)])
+
+
+def test_band_compares_a_partial_month_with_the_same_days_of_earlier_years():
+    # Bug (issue 11): as of 15 August the current year was cut at the day, but the band of the
+    # earlier years used their whole August. By hand, plan 1000 each year:
+    #   2017: 100 on 10 Aug, 300 on 25 Aug -> cumulative 10% by 15 Aug, 40% by 31 Aug
+    #   2018: 200 on 10 Aug, 100 on 25 Aug -> 20% by 15 Aug, 30% by 31 Aug
+    #   2019: 150 on 10 Aug                -> 15% by 15 Aug
+    ds = _three_augusts()
+    aug = monthly_profile(ds, year=2019, as_of="2019-08-15").set_index("month").loc[8]
+    assert aug["cumulative_rate"] == pytest.approx(0.15)
+    assert (aug["band_min"], aug["band_max"]) == (pytest.approx(0.10), pytest.approx(0.20))
+    # at a month end every month of the earlier years is whole
+    aug = monthly_profile(ds, year=2019, as_of="2019-08-31").set_index("month").loc[8]
+    assert (aug["band_min"], aug["band_max"]) == (pytest.approx(0.30), pytest.approx(0.40))
+    # July is whole in both cases
+    jul = monthly_profile(ds, year=2019, as_of="2019-08-15").set_index("month").loc[7]
+    assert jul["band_max"] == 0
+
+
+def test_seasonal_ratio_uses_the_same_day_of_earlier_years():
+    # c = paid by 15 August / paid by 31 December, by hand: 2017 100/400, 2018 200/300
+    ds = _three_augusts()
+    f = year_end_forecast(ds, year=2019, as_of="2019-08-15", by=None).iloc[0]
+    c = (100 / 400, 200 / 300)
+    assert f["c_min"] == pytest.approx(min(c)) and f["c_max"] == pytest.approx(max(c))
+    assert f["forecast_rate"] == pytest.approx(150 / (sum(c) / 2) / 1000)

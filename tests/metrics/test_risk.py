@@ -68,14 +68,18 @@ def simulate(n=3000, seed=0, b_support=0.8):
         "status": np.where(y & (rng.random(n) < 0.3), "stopped", "accepted"),
     })
     ext = y & (projects["status"] != "stopped").to_numpy()
-    events = pd.DataFrame({"project_id": ids[ext], "kind": "extension"})
+    events = pd.DataFrame({"project_id": ids[ext], "kind": "extension",
+                           "date": projects["approved_on"][ext] + pd.Timedelta(days=60)})
     return projects, events
+
+
+AS_OF = "2020-12-31"  # every simulated project (approved in 2019) has a year of follow-up
 
 
 def test_fit_matches_direct_logit_and_recovers_truth():
     projects, events = simulate()
     before = (projects.copy(), events.copy())
-    m = fit_risk_model(projects, events)
+    m = fit_risk_model(projects, events, as_of=AS_OF)
     pd.testing.assert_frame_equal(projects, before[0])
     pd.testing.assert_frame_equal(events, before[1])
     # independent path: build the design matrix by hand and fit statsmodels Logit with the same clustering
@@ -132,7 +136,7 @@ def test_sparse_activities_are_merged():
     with pytest.raises(ParameterError, match="`score`"):
         auc([0, 1], [0.5])
     with pytest.raises(ParameterError, match="`min_level`"):
-        fit_risk_model(projects, events, min_level=0)
+        fit_risk_model(projects, events, as_of=AS_OF, min_level=0)
 
 
 def test_refuses_with_too_few_events():
@@ -140,10 +144,10 @@ def test_refuses_with_too_few_events():
     few = events.iloc[:4]
     projects = projects.assign(status="accepted")
     with pytest.raises(KcevalError, match="too few events.*≥ 10"):
-        fit_risk_model(projects, few)
+        fit_risk_model(projects, few, as_of=AS_OF)
     # 10 events per parameter: 9 parameters here (after merging) need ≥ 90 events
     with pytest.raises(KcevalError, match="per parameter"):
-        fit_risk_model(projects, events.iloc[:60])
+        fit_risk_model(projects, events.iloc[:60], as_of=AS_OF)
 
 
 def test_perfect_separation_is_a_clear_error():
@@ -155,6 +159,54 @@ def test_perfect_separation_is_a_clear_error():
         "approved_on": pd.to_datetime("2019-03-01"), "status": "accepted",
     })
     big = projects["project_id"][support > 100_000_000]           # problem iff support > 100 million
-    events = pd.DataFrame({"project_id": big, "kind": "adjustment"})
+    events = pd.DataFrame({"project_id": big, "kind": "adjustment", "date": pd.Timestamp("2019-04-01")})
     with pytest.raises(KcevalError, match="perfect separation"):
-        fit_risk_model(projects, events)
+        fit_risk_model(projects, events, as_of=AS_OF)
+
+
+def no_month_effect(seed: int, n: int = 3000):
+    """Projects approved over 2018–2019 whose problem (probability 0.25, or 0.4 for fairs) comes a
+    uniform 10–330 days after approval: the approval month has no effect on whether one comes."""
+    rng = np.random.default_rng(seed)
+    approved = pd.Timestamp("2018-01-10") + pd.to_timedelta(rng.integers(0, 700, n), "D")
+    act = rng.choice(["machinery", "training", "fair"], n, p=[0.5, 0.3, 0.2])
+    has = rng.random(n) < np.where(act == "fair", 0.4, 0.25)
+    when = approved + pd.to_timedelta(rng.integers(10, 331, n), "D")
+    ids = np.array([f"S{i}" for i in range(n)])
+    support = np.exp(rng.normal(np.log(2e8), 0.6, n)).astype(np.int64)
+    projects = pd.DataFrame({
+        "project_id": ids, "province": np.array([f"P{i:02d}" for i in range(25)])[rng.integers(0, 25, n)],
+        "activity": act, "source": rng.choice(["local", "national"], n, p=[0.75, 0.25]), "pilot": False,
+        "support_vnd": support, "counterpart_vnd": pd.array(support * 2, dtype="Int64"), "approved_on": approved,
+        "status": "in_progress"})
+    events = pd.DataFrame({"project_id": ids[has], "kind": "extension", "date": when[has]})
+    return projects, events
+
+
+def test_unequal_follow_up_does_not_bias_the_approval_month():
+    # Bug (issue 11): counting problems up to the as-of date gives late-approved projects less time
+    # to have one, so approval month looked protective with no effect at all. Reference: the
+    # generating model (no month effect: OR = 1). Over 30 seeds × 4 as-of dates, the fixed-horizon
+    # 95% interval of the approval-month odds ratio covers 1 in 95.0% of the 120 fits (measured);
+    # the old design, refitted here on the same data, in 57.5%. A 95% interval cannot cover at
+    # every date of every seed without picking the seeds after the fact, so the rate is pinned.
+    # Seeded: the same 120 fits every run.
+    import statsmodels.formula.api as smf
+
+    from kceval.metrics.design import formula_for
+
+    new, old = [], []
+    for seed in range(30):
+        projects, events = no_month_effect(seed)
+        for d in ("2019-06-30", "2019-12-31", "2020-06-30", "2020-12-31"):
+            known = (projects["approved_on"] <= d).to_numpy()
+            p, e = projects[known], events[events["date"] <= d]
+            r = fit_risk_model(p, e, as_of=d).params.set_index("term").loc["approval_month"]
+            new.append(r["low"] <= 1 <= r["high"])
+            fr = design(p, e)  # the old outcome: any problem by the as-of date, whatever the follow-up
+            fit = smf.glm(formula_for(fr)[0], data=fr, family=sm.families.Binomial()).fit(
+                cov_type="cluster", cov_kwds={"groups": pd.factorize(fr["province"])[0]})
+            low, high = np.exp(fit.conf_int().loc["approval_month"])
+            old.append(low <= 1 <= high)
+    assert np.mean(new) >= 0.9, np.mean(new)
+    assert np.mean(old) <= 0.7, np.mean(old)

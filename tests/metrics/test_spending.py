@@ -172,3 +172,16 @@ def test_leverage_known_counterparts_only(ds):
         leverage(p.assign(support_vnd=-p["support_vnd"]))
 
 
+
+
+def test_pefa_measures_every_year_over_the_same_window(ds):
+    # Bug (issue 11): on 31 December the current year counted payments to that day, while the
+    # earlier years of the same grade included their January settlement. A year now counts only
+    # once its window (to 31 January of the next year) has closed.
+    dn = ds.select(province=DN)
+    assert pefa_pi1(dn, as_of="2019-12-31")["year"].tolist() == [2016, 2017, 2018]
+    r = pefa_pi1(dn, as_of="2020-01-31").set_index("year")
+    # 2019 by hand: P1 200+100+200+50 (the 2020-01-15 settlement counts), P2 150, P3 100+300 = 1100
+    # of plans 1000 + 500; P2's 2020-03-01 payment is after the window
+    assert r.at[2019, "executed_vnd"] == 1100 and r.at[2019, "outturn_ratio"] == pytest.approx(1100 / 1500)
+    assert pefa_pi2(dn, level="province", as_of="2019-12-31")["year"].tolist() == [2016, 2017, 2018]

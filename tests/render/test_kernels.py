@@ -90,3 +90,40 @@ def test_unknown_kernel_fails_early_with_names():
 
     with pytest.raises(ReportError, match="`kernel_name` must be an installed Jupyter kernel"):
         WarmKernel("no-such-kernel")
+
+
+def test_a_kernel_that_ignores_the_timeout_interrupt_is_killed_after_the_grace(tmp_path):
+    # the injected fault: a cell that ignores SIGINT and never ends. The kill clock starts at the
+    # interrupt (the cell's timeout), so however slow the machine, a working kernel is not killed.
+    from kceval.errors import ReportError
+    from kceval.render.run import run_notebook
+
+    path = _notebook(tmp_path, "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(300)")
+    with WarmKernel(cwd=tmp_path, preload="import pandas", kill_after_interrupt=1) as k:
+        km = k.acquire()
+        pid = km.provisioner.process.pid
+        with pytest.raises(ReportError) as e:
+            run_notebook(path, {"x": 1}, out_ipynb=tmp_path / "o.ipynb", km=km, timeout=2)
+        assert k._killer is not None and not k._killer.is_alive()  # armed at the interrupt, and fired
+        k.release(ok=False)
+        assert not k.alive()
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # the kernel process is gone
+        # nbclient reports the cell's timeout, or the dead kernel if the kill came first
+        assert str(e.value).startswith(("CellTimeoutError", "DeadKernelError")), str(e.value)[:200]
+        # and the next notebook gets a fresh kernel
+        assert _run(k, _notebook(tmp_path, LEAK_CHECK), 5)[1] == 5
+
+
+def test_a_kernel_that_honours_the_interrupt_is_not_killed(tmp_path):
+    from kceval.errors import ReportError
+    from kceval.render.run import run_notebook
+
+    path = _notebook(tmp_path, "import time\ntime.sleep(300)")
+    with WarmKernel(cwd=tmp_path, preload="import pandas", kill_after_interrupt=60) as k:
+        km = k.acquire()
+        with pytest.raises(ReportError, match="CellTimeoutError"):
+            run_notebook(path, {"x": 1}, out_ipynb=tmp_path / "o.ipynb", km=km, timeout=2)
+        assert k.alive() and k._killer is not None  # interrupted, armed, not fired
+        k.release(ok=False)
+        assert k._killer is None  # released: the clock is stopped

@@ -6,6 +6,7 @@ with one warm kernel shared by the module; one run starts its own kernel.
 import hashlib
 import os
 import re
+import sys
 
 import nbformat
 import pytest
@@ -253,7 +254,8 @@ def runs(tmp_path_factory):
         slow_nb.cells[0].metadata["tags"] = ["parameters"]
         slow_path = out.parent / "slow.ipynb"
         nbformat.write(slow_nb, slow_path)
-        slow = one_report.render_report(slow_path, {}, out_dir=out, lang="vi", renderer=r, km=km, timeout=1)
+        # 3 s: the trivial cells before the injected fault finish well within it on a loaded machine
+        slow = one_report.render_report(slow_path, {}, out_dir=out, lang="vi", renderer=r, km=km, timeout=3)
         # the same warm kernel is usable right after the interrupted cell
         real = one_report.render_report(TINY, {"data": str(TINY)}, out_dir=out, lang="en", renderer=r, km=km,
                                     name="with data")
@@ -329,22 +331,37 @@ def test_real_data_has_no_banner_and_hashes_the_file(runs):
 
 def test_timeout_interrupts_the_cell(runs):
     res = runs["slow"]
-    assert res.status == "failed" and res.seconds < 30
-    assert res.error.startswith("CellTimeoutError: ran longer than timeout=1 s and was interrupted")
+    assert res.status == "failed"  # interrupted: only an interrupt raises KeyboardInterrupt in time.sleep
+    assert res.error.startswith("CellTimeoutError: ran longer than timeout=3 s and was interrupted")
     page = res.html_path.read_text(encoding="utf-8")
     assert "CellTimeoutError" in page and "time.sleep(60)" in page  # the error panel shows the cell
 
 
-def test_timeout_with_a_blocking_kernel_manager(tmp_path):
+@pytest.mark.parametrize("boot_delay", [0, 3])
+def test_timeout_with_a_blocking_kernel_manager(tmp_path, boot_delay):
     # nbclient cannot time out a cell on a blocking KernelManager (its poll blocks the event
     # loop); run_notebook's watchdog interrupts the kernel instead, which stays usable.
-    from jupyter_client import KernelManager
+    # boot_delay = 3 simulates a slow machine, a kernel that takes 3 s to boot: the watchdog's
+    # 1 s must not start before the kernel answers, or its interrupt kills the booting kernel
+    # ("Kernel died before replying to kernel_info") instead of timing out the cell.
+    import json
 
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    kernel, specs = "kceval", KernelSpecManager()
+    if boot_delay:
+        kernel, spec = "slowboot", tmp_path / "kernels" / "slowboot"
+        spec.mkdir(parents=True)
+        launch = f"sleep {boot_delay}; exec {sys.executable} -m ipykernel_launcher -f {{connection_file}}"
+        (spec / "kernel.json").write_text(json.dumps({"argv": ["sh", "-c", launch], "display_name": kernel,
+                                                      "language": "python"}))
+        specs = KernelSpecManager(kernel_dirs=[str(spec.parent)])
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x: int = 1  # unused"),
                                          nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
     nb.cells[0].metadata["tags"] = ["parameters"]
     nbformat.write(nb, tmp_path / "slow.ipynb")
-    km = KernelManager(kernel_name="kceval")
+    km = KernelManager(kernel_name=kernel, kernel_spec_manager=specs)
     km.start_kernel(cwd=str(tmp_path))
     try:
         with pytest.raises(ReportError, match=r"CellTimeoutError: ran longer than timeout=1 s"):

@@ -44,9 +44,7 @@ def _render(warm, renderer, name, params, lang, out_dir):
     r = render_report(NB / f"{name}.ipynb", params, out_dir=out_dir, lang=lang, km=km, renderer=renderer)
     warm.release(ok=r.status == "ok")
     assert r.status == "ok", r.error
-    nb = nbformat.read(str(r.ipynb_path), as_version=4)
-    cell_seconds = sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in nb.cells)
-    return r, r.html_path.read_text(encoding="utf-8"), cell_seconds
+    return r, r.html_path.read_text(encoding="utf-8")
 
 
 def _text(page: str) -> str:
@@ -103,7 +101,7 @@ def test_parameter_defaults():
 def test_province_report_vi(warm, renderer, tmp_path):
     warm.acquire()
     warm.release(ok=True)  # start the kernel outside the timed run
-    r, page, secs = _render(warm, renderer, "province_report",
+    r, page = _render(warm, renderer, "province_report",
                             {"province": "Đồng Nai", "year": 2019, "as_of": "2019-06-30"}, "vi", tmp_path)
     plan, executed = _plan_and_executed(province="Đồng Nai")
     text = _text(page)
@@ -124,11 +122,10 @@ def test_province_report_vi(warm, renderer, tmp_path):
     assert len(imgs) == 6 and all("data:image/png;base64" in i for i in imgs)  # six figures, none twice
     assert "No description" not in page and 'alt="Lũy kế giải ngân (% kế hoạch) — Tháng"' in page  # alt text
     assert len(page.encode()) <= 1_500_000
-    assert secs < 6  # measured ≈ 1 s warm; generous bound for a loaded CI machine
 
 
 def test_region_report_matches_published_figures(warm, renderer, tmp_path):
-    _, page, _ = _render(warm, renderer, "region_report", {"region": "south", "year": 2019, "as_of": "2019-06-30"},
+    _, page = _render(warm, renderer, "region_report", {"region": "south", "year": 2019, "as_of": "2019-06-30"},
                          "vi", tmp_path)
     text = re.sub(r"\s+", " ", _text(page))
     assert "Kế hoạch 85,865 tỷ đồng" in text and "Tỷ lệ giải ngân 19,3%" in text
@@ -140,7 +137,7 @@ def test_region_report_matches_published_figures(warm, renderer, tmp_path):
 
 def test_national_report_en(warm, renderer, tmp_path):
     # the comparison notebook with an empty region is the national report
-    r, page, _ = _render(warm, renderer, "region_report", {"region": "", "year": 2019, "as_of": "2019-06-30"}, "en",
+    r, page = _render(warm, renderer, "region_report", {"region": "", "year": 2019, "as_of": "2019-06-30"}, "en",
                          tmp_path)
     ds = Dataset.load()
     plan = int(ds.plans.loc[ds.plans["year"] == 2019, "approved_vnd"].sum())

@@ -8,8 +8,6 @@ vietnam.vn/en/phat-huy-hieu-qua-von-moi-khuyen-cong (central, 2024: national 0, 
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -159,17 +157,16 @@ def test_settlement_in_january_before_the_22nd(csv):
 
 
 # -- validity, determinism, speed ------------------------------------------------------------
-def test_sample_validates_with_zero_errors_and_loads_fast():
+def test_sample_validates_with_zero_errors():
+    # speed of this path is measured in benchmarks/bench_load.py, not asserted here
     ds = Dataset.load()
     assert ds.errors == [] and len(ds.warnings) <= 10
     assert ds.synthetic
-    # time the uncached path (Dataset.load memoises by file fingerprint): read + validate
-    t = time.perf_counter()
+    # the uncached path too (Dataset.load memoises by file fingerprint): read + validate
     loaded = io.read_dataset(SAMPLE_DIR)
     fresh = Dataset.from_tables(loaded.tables, origins=loaded.origins, synthetic=loaded.synthetic)
-    elapsed = time.perf_counter() - t
     assert fresh.errors == [] and loaded.synthetic
-    assert elapsed <= 3.0
+    assert len(fresh.projects) == len(ds.projects)
 
 
 def test_regenerating_gives_byte_identical_files(tmp_path):
