@@ -142,3 +142,10 @@ def frozen(ds: Dataset) -> dict:
 def assert_unchanged(ds: Dataset, before: dict) -> None:
     for k, v in before.items():
         pd.testing.assert_frame_equal(getattr(ds, k), v)
+
+
+def index_entry(res, headline=None) -> dict:
+    """The index-page entry of a rendered report (:func:`kceval.render.one_report.write_index`)."""
+    return {"title": res.title, "kind": "province", "parameters": res.params,
+            "headline": res.headline if headline is None else headline, "status": res.status, "error": res.error,
+            "seconds": res.seconds, "link": res.html_path.name}

@@ -172,36 +172,14 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
         bad["plans"].add(idx)
 
     if len(proj):
-        a, e = proj["approved_on"], proj["planned_end"]
-        for idx in proj.index[(e < a).to_numpy()]:
-            problems.append(
-                _problem(
-                    "error",
-                    "projects",
-                    idx,
-                    origins["projects"],
-                    "planned_end",
-                    proj.at[idx, "planned_end"].date(),
-                    "planned end is before the approval date",
-                    "check the day/month order (dd/mm/yyyy)",
-                )
-            )
-            bad["projects"].add(idx)
-        for col in ("accepted_on", "stopped_on", "finished_on"):
+        a = proj["approved_on"]
+        for col in ("planned_end", "accepted_on", "stopped_on", "finished_on"):
             d = proj[col]
+            what = "planned end" if col == "planned_end" else col
             for idx in proj.index[(d < a).to_numpy()]:
-                problems.append(
-                    _problem(
-                        "error",
-                        "projects",
-                        idx,
-                        origins["projects"],
-                        col,
-                        d[idx].date(),
-                        f"{col} is before the approval date",
-                        "check the day/month order (dd/mm/yyyy)",
-                    )
-                )
+                problems.append(_problem("error", "projects", idx, origins["projects"], col, d[idx].date(),
+                                         f"{what} is before the approval date",
+                                         "check the day/month order (dd/mm/yyyy)"))
                 bad["projects"].add(idx)
         for status, col, sev in (("accepted", "accepted_on", "warning"), ("stopped", "stopped_on", "warning")):
             miss = (proj["status"] == status) & proj[col].isna()

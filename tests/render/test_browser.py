@@ -11,7 +11,7 @@ import pytest
 
 from kceval.render import kernels, one_report
 from kceval.render.html import Renderer
-from tests.support import REPO, TINY_NOTEBOOK
+from tests.support import REPO, TINY_NOTEBOOK, index_entry
 
 TINY = TINY_NOTEBOOK
 CHROMIUM = "/usr/bin/chromium"
@@ -31,9 +31,7 @@ def site(tmp_path_factory):
                                    title=XSS)
     finally:
         kernels.stop_kernel(km)
-    entries = [{"title": res.title, "kind": "province", "parameters": res.params, "headline": h,
-                "status": res.status, "error": res.error, "seconds": res.seconds, "link": res.html_path.name}
-               for res, h in ((ok, ok.headline), (xss, {**xss.headline, "plan": 9_500_000_000}))]
+    entries = [index_entry(ok), index_entry(xss, {**xss.headline, "plan": 9_500_000_000})]
     # a third, synthetic entry so that numeric and text order differ (120 > 85.9 > 9.5 billion)
     entries.append({**entries[0], "title": "Z", "headline": {**ok.headline, "plan": 120_000_000_000}})
     index = one_report.write_index(entries, out, lang="vi")

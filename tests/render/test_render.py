@@ -19,7 +19,7 @@ from kceval.render.html import Renderer, add_toc_anchors, find_external_urls
 from kceval.render.index import build_index, safe_link
 from kceval.render.names import safe_output_path, slug
 from kceval.render.params import check_parameters, coerce, notebook_parameters
-from tests.support import TINY_NOTEBOOK
+from tests.support import TINY_NOTEBOOK, index_entry
 
 TINY = TINY_NOTEBOOK
 XSS = "<script>alert(1)</script>"
@@ -411,9 +411,7 @@ def test_lab_template_alone_is_not_offline(runs):
 
 
 def test_index_page(runs, tmp_path):
-    entries = [{"title": r.title, "kind": "province", "parameters": r.params, "headline": r.headline,
-                "status": r.status, "error": r.error, "seconds": r.seconds, "link": r.html_path.name}
-               for r in (runs["ok"], runs["failed"])]
+    entries = [index_entry(r) for r in (runs["ok"], runs["failed"])]
     page = build_index(entries, lang="vi")
     assert '<html lang="vi">' in page and find_external_urls(page) == []
     assert XSS not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
