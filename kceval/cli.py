@@ -31,13 +31,23 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", help="as-of date (YYYY-MM-DD) of cumulative 'executed' columns")
     v.add_argument("--source", choices=SOURCES, help="source of funds when sheets omit it")
 
-    i = sub.add_parser("import", help="messy inputs in, canonical tables out")
-    i.add_argument("paths", nargs="+")
-    i.add_argument("--out", required=True, help="output folder")
-    i.add_argument("--money-unit", choices=list(MONEY_UNITS))
-    i.add_argument("--as-of")
-    i.add_argument("--source", choices=SOURCES, help="source of funds when sheets omit it")
-    i.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    i = sub.add_parser("import", help="messy inputs in, canonical tables out (all or nothing)",
+                       description="Read provincial report files (.xlsx .xls .ods .csv .txt .parquet) into "
+                                   "canonical tables. With any error nothing is written, unless --keep-going.")
+    i.add_argument("paths", nargs="+", help="files or folders to read")
+    i.add_argument("--out", help="output folder (required unless --explain)")
+    i.add_argument("--explain", action="store_true",
+                   help="print the layout found in each sheet (title, header, columns, sections, totals) and stop")
+    i.add_argument("--keep-going", action="store_true",
+                   help="with errors, still write the good rows, and every excluded row to rejected.csv")
+    i.add_argument("--columns", metavar="MAP.toml", help="mapping file naming headers kceval does not know")
+    i.add_argument("--include-hidden", action="store_true", help="read hidden sheets too (skipped by default)")
+    i.add_argument("--money-unit", choices=list(MONEY_UNITS), help="unit of money columns when a sheet states none")
+    i.add_argument("--as-of", help="as-of date (YYYY-MM-DD) when a sheet states none")
+    i.add_argument("--year", type=int, help="plan year when a sheet states none")
+    i.add_argument("--province", help="province when a sheet states none")
+    i.add_argument("--source", choices=SOURCES, help="source of funds when a sheet states none")
+    i.add_argument("--format", choices=("csv", "parquet"), default="csv", help="format of the tables written")
 
     s = sub.add_parser("sample", help="write the calibrated synthetic sample data")
     s.add_argument("--out", required=True, help="output folder")
@@ -99,19 +109,33 @@ def _cmd_validate(a: argparse.Namespace) -> int:
 
 def _cmd_import(a: argparse.Namespace) -> int:
     from .dataset.validate import validate_tables  # deferred: see the module notes
-    from .io import import_summary, read_dataset, write_tables
+    from .io import import_summary, read_dataset, write_rejected, write_tables
+    from .io.mapping import read_column_map
 
-    loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source)
+    if not a.out and not a.explain:
+        raise ParameterError("`--out` is required (the folder to write the tables to), unless --explain is given")
+    mapping = read_column_map(a.columns) if a.columns else None
+    loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source, year=a.year,
+                          province=a.province, columns=mapping, include_hidden=a.include_hidden)
+    if a.explain:
+        print(loaded.explanation)
+        return 1 if any(p.severity == "error" for p in loaded.problems) else 0
     v = validate_tables(loaded.tables, loaded.origins)
-    written = write_tables(v.tables, a.out, format=a.format)
+    problems = loaded.problems + v.problems
+    n_err = sum(p.severity == "error" for p in problems)
     print(import_summary(loaded))
-    for p in loaded.problems + v.problems:
-        print(p)
-    excl = {t: len(df) for t, df in v.excluded.items() if len(df)}
-    print(f"excluded rows (errors): {excl or 'none'}")
+    for p in v.problems:
+        print(f"  - {p}")
+    if n_err and not a.keep_going:
+        print(f"Nothing written: {n_err} error(s). Fix them and import again, or pass --keep-going to write the "
+              "rows without errors and list the others in rejected.csv.")
+        return 1
+    written = write_tables(v.tables, a.out, format=a.format)
+    if a.keep_going:
+        written.append(write_rejected(problems, a.out))
     for path in written:
         print(f"wrote {path}")
-    return 1 if any(p.severity == "error" for p in loaded.problems + v.problems) else 0
+    return 1 if n_err else 0
 
 
 def _cmd_sample(a: argparse.Namespace) -> int:

@@ -82,26 +82,63 @@ _ALIAS_INDEX: dict[str, str] = {k: v for k, v in _ALIASES.items() if v is not No
 
 _PREFIXES = (("thanh", "pho"), ("tp",), ("tinh",), ("t",))
 _SUFFIXES = (("city",), ("province",), ("tinh",))
+# Since the 2025 merger reports tell a unit from the old province of the same name with a mark:
+# "Tây Ninh (mới)", "Long An (cũ)". No province name ends with these words, so they can be cut.
+_MARKS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("moi",), "new"), (("sau", "sap", "nhap"), "new"), (("new",), "new"),
+    (("cu",), "old"), (("truoc", "sap", "nhap"), "old"), (("old",), "old"),
+)
+
+
+def _cut(tokens: list[str], affixes: tuple[tuple[str, ...], ...], *, front: bool) -> list[str]:
+    for a in affixes:
+        n = len(a)
+        if len(tokens) > n and tuple(tokens[:n] if front else tokens[-n:]) == a:
+            return tokens[n:] if front else tokens[:-n]
+    return tokens
+
+
+def _mark(tokens: list[str]) -> tuple[list[str], str | None]:
+    for words, mark in _MARKS:
+        n = len(words)
+        if len(tokens) > n and tuple(tokens[-n:]) == words:
+            return tokens[:-n], mark
+    return tokens, None
+
+
+def _tokens(name: object) -> tuple[list[str], str | None]:
+    tokens = _cut(fold(name, " ").split(), _PREFIXES, front=True)
+    tokens, mark = _mark(tokens)
+    tokens = _cut(tokens, _SUFFIXES, front=False)
+    if mark is None:  # "Tây Ninh province (new)" has the mark after the suffix
+        tokens, mark = _mark(tokens)
+    return tokens, mark
 
 
 def name_key(name: object) -> str:
-    """Normalise a place name for matching: no diacritics, case, prefixes, spaces or hyphens.
+    """Normalise a place name for matching: no diacritics, case, prefixes, spaces, hyphens or (mới)/(cũ) marks.
 
     Examples
     --------
-    >>> name_key("Thành phố Hồ Chí Minh"), name_key("Bà Rịa - Vũng Tàu")
-    ('hochiminh', 'bariavungtau')
+    >>> name_key("Thành phố Hồ Chí Minh"), name_key("Bà Rịa - Vũng Tàu"), name_key("tỉnh Tây Ninh (mới)")
+    ('hochiminh', 'bariavungtau', 'tayninh')
     """
-    tokens = fold(name, " ").split()
-    for pre in _PREFIXES:
-        if len(tokens) > len(pre) and tuple(tokens[: len(pre)]) == pre:
-            tokens = tokens[len(pre):]
-            break
-    for suf in _SUFFIXES:
-        if len(tokens) > len(suf) and tuple(tokens[-len(suf):]) == suf:
-            tokens = tokens[: -len(suf)]
-            break
-    return "".join(tokens)
+    return "".join(_tokens(name)[0])
+
+
+def name_mark(name: object) -> str | None:
+    """``'new'`` or ``'old'`` when a name carries a post-2025 mark ("(mới)", "(cũ)"), else None.
+
+    The mark tells the post-merger unit from the old province of the same name; the name itself
+    still resolves to that name (:func:`match_province`), so a caller that needs the unit reads
+    the mark here.
+
+    Examples
+    --------
+    >>> name_mark("Tây Ninh (mới)"), name_mark("Long An (cũ)"), name_mark("Tỉnh Tây Ninh mới"), name_mark("Tây Ninh")
+    ('new', 'old', 'new', None)
+    """
+    return _tokens(name)[1]
 
 
 def provinces() -> pd.DataFrame:
@@ -184,14 +221,17 @@ def match_province(name: str) -> str:
     """Canonical name of a province written in any common spelling.
 
     Accepts diacritics or none, any case, prefixes ("TP.", "Tỉnh", "Thành phố"), hyphen and
-    spacing variants, abbreviations ("HCM", "BR-VT", "Huế") and post-2025 unit names (which
-    resolve to the old province of the same name). Never guesses: an unknown name raises
+    spacing variants, abbreviations ("HCM", "BR-VT", "Huế"), post-2025 unit names (which
+    resolve to the old province of the same name) and the marks "(mới)" / "(cũ)", which are
+    dropped (read them with :func:`name_mark`). Never guesses: an unknown name raises
     :class:`UnknownProvinceError` with up to three suggestions.
 
     Examples
     --------
     >>> match_province("tp hcm"), match_province("Ba Ria-Vung Tau"), match_province("Huế")
     ('TP. Hồ Chí Minh', 'Bà Rịa – Vũng Tàu', 'Thừa Thiên Huế')
+    >>> match_province("Tây Ninh (mới)"), match_province("Thành phố Đà Nẵng")
+    ('Tây Ninh', 'Đà Nẵng')
     """
     if name is None or (isinstance(name, float) and name != name):
         raise UnknownProvinceError(name, [])

@@ -51,6 +51,56 @@ def test_import_writes_canonical_tables(capsys, tmp_path):
     assert len(back) >= 1 and back["support_vnd"].dtype.kind == "i"
 
 
+MESSY = ("Báo cáo khuyến công tỉnh Đồng Nai 6 tháng đầu năm 2019\n"
+         "STT,Tên đề án,Nội dung,Nguồn vốn,Kinh phí (triệu đồng),Ngày phê duyệt,Thời gian hoàn thành,Tình trạng\n"
+         "1,Máy sấy,Máy móc thiết bị,KCQG,150,15/3/2019,30/11/2019,Đang thực hiện\n"
+         "2,Hội chợ,Hội chợ,KCĐP,80,15/3/2019,30/11/2019,Đang chờ vốn\n")
+
+
+def test_import_is_all_or_nothing_unless_keep_going(capsys, tmp_path):
+    src = tmp_path / "dongnai.csv"
+    src.write_text(MESSY, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, out, _ = run(capsys, "import", str(src), "--out", str(out_dir))
+    assert code == 1 and "Nothing written: 1 error(s)" in out and not out_dir.exists()
+    assert out.count("'Đang chờ vốn' is not a known status") == 1  # each problem printed once
+    code, out, _ = run(capsys, "import", str(src), "--out", str(out_dir), "--keep-going")
+    assert code == 1  # the errors still say so
+    assert len(pd.read_csv(out_dir / "projects.csv")) == 1
+    rejected = pd.read_csv(out_dir / "rejected.csv")
+    assert rejected[["row", "reasons"]].values.tolist() == [
+        [4, "Tình trạng: 'Đang chờ vốn' is not a known status"]]
+    assert Path(rejected.at[0, "file"]).name == "dongnai.csv"
+
+
+def test_import_explain_prints_the_layout(capsys, tmp_path):
+    src = tmp_path / "dongnai.csv"
+    src.write_text(MESSY.replace("Đang chờ vốn", "Hoàn thành"), encoding="utf-8")
+    code, out, _ = run(capsys, "import", "--explain", str(src))
+    assert code == 0 and not (tmp_path / "projects.csv").exists()
+    for needle in ("a projects sheet", "header rows: 2", "'Nguồn vốn' -> source", "period in the title: first 6 "
+                   "months of 2019 (as-of 2019-06-30)", "province from the title or sheet name: Đồng Nai",
+                   "rows below the header: 2 data"):
+        assert needle in out, needle
+
+
+def test_import_hints_and_mapping_file(capsys, tmp_path):
+    src = tmp_path / "dongnai.csv"
+    src.write_text(MESSY.replace("Đang chờ vốn", "Hoàn thành").replace("Tên đề án", "Tên công trình"),
+                   encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(src), "--out", str(tmp_path / "a"), "--year", "2020")
+    assert code == 1 and "the year given (2020) contradicts the sheet, which says 2019" in out
+    assert "column 'Tên công trình' not placed" in out
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\n"Tên công trình" = "title"\n', encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(src), "--out", str(tmp_path / "b"), "--columns", str(mapping))
+    assert code == 0 and "'Tên công trình' read as title (mapping file)" in out
+    assert pd.read_csv(tmp_path / "b" / "projects.csv")["title"].tolist() == ["Máy sấy", "Hội chợ"]
+    mapping.write_text('[columns]\n"Tên công trình" = "tittle"\n', encoding="utf-8")
+    code, _, err = run(capsys, "import", str(src), "--out", str(tmp_path / "c"), "--columns", str(mapping))
+    assert code == 2 and "'tittle' names no field" in err
+
+
 def test_sample_command_is_byte_identical(capsys, tmp_path):
     assert run(capsys, "sample", "--out", str(tmp_path))[0] == 0
     for name in ("plans.csv", "projects.csv", "events.csv", "payments.csv"):

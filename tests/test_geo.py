@@ -109,3 +109,35 @@ def test_property_random_text_matches_or_raises_cleanly(text):
     else:
         # a hit must really be that province's key (or a listed alias), never a fuzzy guess
         assert geo.name_key(text) in geo._index() and out in geo.PROVINCE_NAMES
+
+
+@pytest.mark.parametrize("raw, expected, mark", [
+    # since the 2025 merger reports mark the new unit or the old province of the same name
+    ("Tây Ninh (mới)", "Tây Ninh", "new"), ("tỉnh Tây Ninh (mới)", "Tây Ninh", "new"),
+    ("Tỉnh Tây Ninh mới", "Tây Ninh", "new"), ("Long An (cũ)", "Long An", "old"),
+    ("TP. Hồ Chí Minh (mới)", "TP. Hồ Chí Minh", "new"), ("Thành phố Cần Thơ (cũ)", "Cần Thơ", "old"),
+    ("Đồng Nai (sau sáp nhập)", "Đồng Nai", "new"), ("Bình Phước (trước sáp nhập)", "Bình Phước", "old"),
+    ("TAY NINH (MOI)", "Tây Ninh", "new"), ("Tây Ninh", "Tây Ninh", None), ("TP.HCM", "TP. Hồ Chí Minh", None),
+])
+def test_new_and_old_marks_are_dropped_and_read(raw, expected, mark):
+    assert geo.match_province(raw) == expected
+    assert geo.name_mark(raw) == mark
+
+
+@pytest.mark.parametrize("full_name, expected", [
+    # the names vietnam-provinces gives the six centrally run cities of the 34 units
+    ("Thành phố Hà Nội", "Hà Nội"), ("Thành phố Hải Phòng", "Hải Phòng"), ("Thành phố Huế", "Thừa Thiên Huế"),
+    ("Thành phố Đà Nẵng", "Đà Nẵng"), ("Thành phố Hồ Chí Minh", "TP. Hồ Chí Minh"), ("Thành phố Cần Thơ", "Cần Thơ"),
+])
+def test_full_names_of_the_34_units(full_name, expected):
+    assert geo.match_province(full_name) == expected
+
+
+def test_every_name_vietnam_provinces_gives_is_accepted():
+    from vietnam_provinces import Province
+
+    names = [p.name for p in Province.iter_all()]
+    assert len(names) == 34
+    for name in names:
+        assert geo.match_province(name) == geo.match_province(name.replace("Thành phố ", ""))
+        assert geo.name_mark(name) is None

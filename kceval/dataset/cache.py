@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Problem
@@ -104,6 +105,14 @@ def save(tables: dict[str, pd.DataFrame], excluded: dict[str, pd.DataFrame], met
     return final
 
 
+def _text_nulls(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing free text as NaN, as validation leaves it (Parquet gives it back as None)."""
+    for c in ("title", "note"):
+        if c in df.columns and df[c].dtype == object:
+            df[c] = df[c].where(df[c].notna(), np.nan)
+    return df
+
+
 def load(
     cache_root: str | Path, key: str
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, Any]] | None:
@@ -113,6 +122,6 @@ def load(
         return None
     meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
     meta["problems"] = tuple(Problem(**p) for p in meta["problems"])
-    tables = {n: pd.read_parquet(d / f"{n}.parquet") for n in TABLES}
+    tables = {n: _text_nulls(pd.read_parquet(d / f"{n}.parquet")) for n in TABLES}
     excluded = {f.stem[len("excluded_"):]: pd.read_parquet(f) for f in d.glob("excluded_*.parquet")}
     return tables, excluded, meta

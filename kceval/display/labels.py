@@ -109,6 +109,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "st_accepted": ("Đã nghiệm thu", "Accepted"),
     "st_stopped": ("Dừng thực hiện", "Stopped"),
     "st_suspended": ("Tạm dừng", "Suspended"),
+    "st_unreported": ("Chưa báo cáo tình trạng", "Status not reported"),
     "act_training": ("Đào tạo nghề", "Vocational training"),
     "act_capacity": ("Nâng cao năng lực", "Capacity building"),
     "act_demonstration": ("Mô hình trình diễn", "Demonstration models"),

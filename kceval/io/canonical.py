@@ -15,8 +15,8 @@ import pandas as pd
 from ..errors import DataError, Problem
 from ..paths import file_sha256
 from ..schema import TABLES, coerce_table
-from .importer import parse_cells
-from .numbers import parse_date
+from .cells import parse_cells
+from .dates import parse_date
 from .textfile import decode_text, sniff_delimiter
 
 DATE_COLUMNS = {
@@ -43,6 +43,7 @@ class Loaded:
     notes: list[str] = field(default_factory=list)
     synthetic: bool = False
     excluded: Counter = field(default_factory=Counter)  # reason -> rows left out before validation
+    explanation: str = ""  # what was found in each messy sheet (kceval import --explain)
 
 
 def _find_table(folder: Path, table: str) -> Path | None:

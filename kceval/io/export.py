@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..checks import check_choice
-from ..errors import ParameterError
+from ..errors import ParameterError, Problem
 from ..paths import write_atomic
 from ..schema import SORT_KEYS, TABLES, coerce_table, columns, empty
 
@@ -55,3 +55,31 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
         write_atomic(path, data)
         written.append(path)
     return written
+
+
+def write_rejected(problems: list[Problem], out_dir: str | Path) -> Path:
+    """Write ``rejected.csv``: every row left out because of an error, with its file, sheet, row and reasons.
+
+    A row with several errors is one line, its reasons joined with " | "; an error about a
+    whole sheet or file (no row) is a line with an empty row. Written atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_rejected([Problem("error", "a.csv", None, 3, "Tình trạng", "x", "unknown status")],
+    ...                    tempfile.mkdtemp())
+    >>> p.read_text(encoding="utf-8").splitlines()[1]
+    'a.csv,,3,Tình trạng: unknown status'
+    """
+    rows: dict[tuple[str, str, object], list[str]] = {}
+    for p in problems:
+        if p.severity != "error":
+            continue
+        key = (p.file, p.sheet or "", p.row if p.row is not None else "")
+        rows.setdefault(key, []).append((f"{p.column}: " if p.column else "") + p.message)
+    df = pd.DataFrame([(f, s, r, " | ".join(dict.fromkeys(m))) for (f, s, r), m in rows.items()],
+                      columns=["file", "sheet", "row", "reasons"])
+    path = Path(out_dir) / "rejected.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return path

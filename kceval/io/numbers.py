@@ -1,19 +1,21 @@
-"""Pure parsers for Vietnamese spreadsheet text: numbers, money units, dates, title periods.
+"""Pure parsers for Vietnamese spreadsheet text: numbers and money, with the units they are written in.
 
-Words (headers, statuses, activities, sources, provinces) are in :mod:`kceval.io.words`; no
-I/O here (that is :mod:`kceval.io.read`). Every parser takes one cell value and returns the
-parsed value, ``None`` for an empty cell, or raises :class:`ParseError` whose ``message`` and
-``hint`` become a :class:`~kceval.errors.Problem` in the reader.
+Dates and periods are in :mod:`kceval.io.dates`, words (activities, sources, provinces) in
+:mod:`kceval.io.words`; no I/O here (that is :mod:`kceval.io.read`). Every parser takes one
+cell value and returns the parsed value, ``None`` for an empty cell, or raises
+:class:`ParseError` whose ``message`` and ``hint`` become a :class:`~kceval.errors.Problem` in
+the reader.
 
 Conventions (DOMAIN.md): decimal **comma** and thousands **dot** ("1.234,5" = 1234.5,
 "85,865" = 85.865); English style is accepted only when it cannot be read the Vietnamese way
 ("1,234.5", "1234.5"); a value such as "1.234" that both conventions read differently is
 refused unless the column shows which convention it uses (:func:`number_convention`).
-Money is converted to integer VND with round-half-to-even.
+Money is converted to integer VND with round-half-to-even; a cell that writes its own unit
+("1,25 tỷ", "150 triệu đồng") overrides the column's unit, and a title line states the unit
+of a whole table (:func:`unit_from_text`).
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -38,12 +40,22 @@ class AmbiguousNumber(ParseError):
     """A number that the Vietnamese and English conventions read differently (e.g. "1.234")."""
 
 
+# A cell holding only a dash or underscore is how hand-typed sheets write "nothing" / "none".
+_DASH_ONLY = re.compile(r"^\s*(?:[-‐‒–—―−]{1,3}|_{1,3})\s*$")
+
+
 def is_empty(value: Any) -> bool:
-    """True for None, NaN/NaT/NA and blank text."""
+    """True for None, NaN/NaT/NA, blank text and a cell that is only a dash ("-", "–", "—", "--", "_").
+
+    Examples
+    --------
+    >>> is_empty(None), is_empty("  "), is_empty(" – "), is_empty("--"), is_empty("-5"), is_empty(0)
+    (True, True, True, True, False, False)
+    """
     if value is None:
         return True
     if isinstance(value, str):
-        return value.strip() == ""
+        return value.strip() == "" or bool(_DASH_ONLY.match(value))
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -62,18 +74,25 @@ def number_convention(values: Any) -> str | None:
     """Which convention the text numbers of a column show: ``'vi'``, ``'en'`` or None.
 
     Only values that one convention alone can read count as evidence; a column with evidence
-    for both, or none, gives None.
+    for both, or none, gives None. A sign and unit words ("-1.234,5", "1.250.000 đ", "1,25 tỷ")
+    are set aside: only the number part is judged.
 
     Examples
     --------
     >>> number_convention(["1.234,5", "12"]), number_convention(["1,234.5"]), number_convention(["1.234"])
     ('vi', 'en', None)
+    >>> number_convention(["1,25 tỷ", "- 2.500.000 đồng"])
+    'vi'
     """
     vi = en = False
     for v in values:
         if not isinstance(v, str):
             continue
-        s = v.strip().lstrip("+-−")
+        try:
+            s = split_money_text(v)[0]
+        except ParseError:
+            continue
+        s = s.strip().lstrip("+-−").strip()
         if _ONE_GROUP.match(s):
             continue
         if (
@@ -164,7 +183,13 @@ def parse_number(value: Any, convention: str | None = None) -> Decimal | None:
 
 
 def parse_int(value: Any, convention: str | None = None) -> int | None:
-    """A whole number (counts such as beneficiaries); a fractional value raises ParseError."""
+    """A whole number (counts such as beneficiaries); a fractional value raises ParseError.
+
+    Examples
+    --------
+    >>> parse_int("1.250", "vi"), parse_int(12.0), parse_int("-")
+    (1250, 12, None)
+    """
     d = parse_number(value, convention)
     if d is None:
         return None
@@ -173,15 +198,108 @@ def parse_int(value: Any, convention: str | None = None) -> int | None:
     return int(d)
 
 
+# -- money written with its unit in the cell -------------------------------------------------
+# Unit words as they read after fold(): "tỷ đồng" -> "ty dong", "Tr.đ" -> "tr d", "VNĐ" -> "vnd".
+_CELL_UNIT = re.compile(
+    r"^(?:(?P<ty>ty|ti|billion|bn)|(?P<trieu>trieu|tr|million|mn|mln)|(?P<nghin>nghin|ngan|thousand)"
+    r"|(?P<dong>dong|vnd|d))(?: ?(?:dong|vnd|d))?$"
+)
+# A number: a digit, then digits, dots, commas, or a space that is followed by a digit ("1 234 567").
+_NUM_CHUNK = re.compile(r"(\d(?:[\d.,]|\s(?=\d))*)")
+_UNIT_ORDER = ("ty", "trieu", "nghin", "dong")
+_UNIT_VI = {"ty": "tỷ", "trieu": "triệu", "nghin": "nghìn", "dong": "đồng", "": ""}
+
+
+def _unit_word(text: str) -> str | None:
+    m = _CELL_UNIT.match(fold(text, " "))
+    return next(u for u in _UNIT_ORDER if m[u]) if m else None
+
+
+def split_money_text(value: str) -> tuple[str, str | None]:
+    """Split a money cell into its number text and the unit it writes ('dong', 'nghin', 'trieu', 'ty').
+
+    Text with no unit word, or with words that are no unit, comes back whole with None (the
+    number parser then says what is wrong with it). An amount in several units ("2 tỷ 500
+    triệu") comes back as one whole number, in digits, in its smallest unit.
+
+    Raises
+    ------
+    ParseError
+        For several units out of order or a part too large for its place ("2 tỷ 1500 triệu").
+
+    Examples
+    --------
+    >>> split_money_text("1,25 tỷ đồng"), split_money_text("1.250tr"), split_money_text("1.250.000 VNĐ")
+    (('1,25', 'ty'), ('1.250', 'trieu'), ('1.250.000', 'dong'))
+    >>> split_money_text("2 tỷ 500 triệu"), split_money_text("150")
+    (('2500', 'trieu'), ('150', None))
+    """
+    text = value.strip().replace("\u00a0", " ")
+    pieces = _NUM_CHUNK.split(text)  # [before, number, words, number, words, ...]
+    sign, pairs = pieces[0].strip(), list(zip(pieces[1::2], pieces[2::2]))
+    if not pairs or sign not in ("", "+", "-", "−"):
+        return text, None
+    units = [_unit_word(w) if w.strip() else None for _, w in pairs]
+    if len(pairs) == 1:
+        return (sign + pairs[0][0].strip(), units[0]) if units[0] else (text, None)
+    if None in units:
+        return text, None
+    hint = "write the amount as one number with its unit, e.g. 2,5 tỷ or 2.500 triệu"
+    factors = [MONEY_UNITS[u] for u in units if u]
+    total, smallest = 0, factors[-1]
+    for i, ((num, _), f) in enumerate(zip(pairs, factors)):
+        if not re.fullmatch(r"\d{1,3}(\.\d{3})*|\d+", num.strip()):
+            raise ParseError(f"{value!r}: each part of an amount in several units must be a whole number", hint)
+        n = int(num.strip().replace(".", ""))
+        if i and (f >= factors[i - 1] or n * f >= factors[i - 1]):
+            raise ParseError(f"{value!r}: {num.strip()} {_UNIT_VI[units[i] or '']} does not fit below "
+                             f"1 {_UNIT_VI[units[i - 1] or '']}", hint)
+        total += n * f // smallest
+    return ("-" if sign in ("-", "−") else "") + str(total), units[-1]
+
+
+def cell_unit(value: Any) -> str | None:
+    """The money unit a cell writes ("1,25 tỷ" -> 'ty'), or None; never raises (for notes).
+
+    Examples
+    --------
+    >>> cell_unit("150 triệu đồng"), cell_unit("20 ngàn"), cell_unit("150"), cell_unit(150)
+    ('trieu', 'nghin', None, None)
+    """
+    if not isinstance(value, str) or is_empty(value):
+        return None
+    try:
+        return split_money_text(value)[1]
+    except ParseError:
+        return None
+
+
 def parse_money(value: Any, unit: str = "dong", convention: str | None = None) -> int | None:
     """Money in ``unit`` (dong, nghin, trieu, ty) to integer VND, rounding half to even.
+
+    A unit written in the cell ("1,25 tỷ", "1.250.000.000 đ", "2 tỷ 500 triệu") overrides
+    ``unit``; such a cell is Vietnamese-written, so it is read the Vietnamese way unless the
+    column's ``convention`` says 'en' ("1.250 tr" = 1.250 triệu = 1 250 000 000 VND).
 
     Examples
     --------
     >>> parse_money("85,865", "ty"), parse_money("1.234,5", "trieu"), parse_money(2.5, "dong")
     (85865000000, 1234500000, 2)
+    >>> parse_money("1,25 tỷ", "trieu"), parse_money("150 triệu đồng"), parse_money("1.250 tr")
+    (1250000000, 150000000, 1250000000)
     """
-    d = parse_number(value, convention)
+    if isinstance(value, str) and not is_empty(value):
+        num, stated = split_money_text(value)
+        if stated is not None:
+            try:
+                d = parse_number(num, convention or "vi")
+            except ParseError as e:
+                raise type(e)(f"{value!r}: {e.message}", e.hint) from None
+            unit = stated
+        else:
+            d = parse_number(value, convention)
+    else:
+        d = parse_number(value, convention)
     if d is None:
         return None
     return int((d * MONEY_UNITS[unit]).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
@@ -230,96 +348,24 @@ def split_unit(header: Any) -> tuple[str, str | None]:
     return h, None
 
 
-# -- dates -----------------------------------------------------------------------------------
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
-def _make_date(y: int, m: int, d: int, raw: Any) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(_dt.date(y, m, d))
-    except ValueError:
-        raise ParseError(f"{raw!r} is not a real date (day {d}, month {m}, year {y})",
-                         "write dates as dd/mm/yyyy, e.g. 28/02/2019") from None
-
-
-def _period_end(y: int, m: int) -> pd.Timestamp:
-    return pd.Timestamp(y, m, 1) + pd.offsets.MonthEnd(0)
-
-
-def parse_date(value: Any) -> pd.Timestamp | None:
-    """A date from a date cell, dd/mm/yyyy (d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy), yyyy-mm-dd or words.
-
-    A month ("12/2019", "tháng 12 năm 2019") or quarter ("Quý IV/2019") means its last day.
-
-    Examples
-    --------
-    >>> parse_date("21/5/2012"), parse_date("ngày 21 tháng 5 năm 2012"), parse_date("12/2019")
-    (Timestamp('2012-05-21 00:00:00'), Timestamp('2012-05-21 00:00:00'), Timestamp('2019-12-31 00:00:00'))
-    """
-    if is_empty(value):
-        return None
-    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date, np.datetime64)):
-        return pd.Timestamp(value).normalize()
-    if not isinstance(value, str):
-        raise ParseError(f"{value!r} is not a date", "write dates as dd/mm/yyyy or format the cell as a date")
-    s = fold(value, " ")
-    m = re.match(r"^(\d{4}) (\d{1,2}) (\d{1,2})( 00 00 00)?$", s) if re.match(r"^\s*\d{4}-", value) else None
-    if m:
-        return _make_date(int(m[1]), int(m[2]), int(m[3]), value)
-    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", value.strip())
-    if m:
-        return _make_date(int(m[3]), int(m[2]), int(m[1]), value)
-    m = re.match(r"^(ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{4})$", s)
-    if m:
-        return _make_date(int(m[4]), int(m[3]), int(m[2]), value)
-    m = re.match(r"^(thang )?(\d{1,2})(?: nam | )(\d{4})$", s)
-    if m and 1 <= int(m[2]) <= 12:
-        return _period_end(int(m[3]), int(m[2]))
-    m = re.match(r"^quy (iv|iii|ii|i|[1-4])(?: nam | )(\d{4})$", s)
-    if m:
-        return _period_end(int(m[2]), 3 * _ROMAN[m[1]])
-    raise ParseError(f"{value!r} is not a date", "write dates as dd/mm/yyyy, e.g. 21/05/2012")
-
-
-# -- title text ------------------------------------------------------------------------------
-def as_of_from_text(text: str) -> pd.Timestamp | None:
-    """The reporting date a title names, or None.
-
-    "đến ngày 30/6/2019" -> that day; "6 tháng đầu năm 2019" -> 30/06; "9 tháng năm 2019" ->
-    30/09; "Quý III/2019" -> 30/09; "năm 2019" -> 31/12.
-
-    Examples
-    --------
-    >>> as_of_from_text("Báo cáo 6 tháng đầu năm 2019"), as_of_from_text("Quý III/2019")
-    (Timestamp('2019-06-30 00:00:00'), Timestamp('2019-09-30 00:00:00'))
-    """
-    s = fold(text, " ")
-    m = re.search(r"(?:den|tinh den) (?:ngay )?(\d{1,2}) (\d{1,2}) (\d{4})", s)
-    if m:
-        try:
-            return _make_date(int(m[3]), int(m[2]), int(m[1]), text)
-        except ParseError:
-            return None
-    m = re.search(r"\b(3|6|9|12) thang (?:dau )?(?:nam )?(\d{4})", s)
-    if m:
-        return _period_end(int(m[2]), int(m[1]))
-    m = re.search(r"\bquy (iv|iii|ii|i|[1-4]) (?:nam )?(\d{4})", s)
-    if m:
-        return _period_end(int(m[2]), 3 * _ROMAN[m[1]])
-    m = re.search(r"\bnam (\d{4})\b", s)
-    if m:
-        return _period_end(int(m[1]), 12)
-    return None
-
-
-def year_from_text(text: str) -> int | None:
-    """The plan year a title names ("năm 2019", "Quý III/2019"), or None."""
-    s = fold(text, " ")
-    m = re.search(r"\bnam (20\d{2})\b", s) or re.search(r"\b(20\d{2})\b", s)
-    return int(m[1]) if m else None
+# -- the money unit a title states -----------------------------------------------------------
+# "ĐVT: 1.000 đồng" means thousands of đồng; the other unit words as in a money cell.
+_TITLE_UNIT = re.compile(
+    r"\b(?:don vi tinh|don vi|dvt)(?: la)? "
+    r"(?:(?P<nghin>(?:1 ?000|nghin|ngan|thousand)(?: ?(?:dong|vnd|d))?)"
+    r"|(?P<ty>(?:ty|ti|billion)(?: ?(?:dong|vnd|d))?)"
+    r"|(?P<trieu>(?:trieu|tr|million)(?: ?(?:dong|vnd|d))?)"
+    r"|(?P<dong>dong|vnd|d))\b"
+)
 
 
 def unit_from_text(text: str) -> str | None:
-    """The money unit a title states ("Đơn vị tính: triệu đồng", "ĐVT: tỷ đồng"), or None."""
-    m = re.search(r"(?:don vi tinh|dvt|don vi)\s*:?\s*([a-z0-9 ]+)", fold(text, " "))
-    return parse_unit(m.group(1)) if m else None
+    """The money unit a title states ("Đơn vị tính: triệu đồng", "ĐVT: Tr.đ", "ĐVT: 1.000 đồng"), or None.
+
+    Examples
+    --------
+    >>> unit_from_text("Đơn vị tính: triệu đồng"), unit_from_text("ĐVT: 1.000 đồng"), unit_from_text("Đvt: trđ")
+    ('trieu', 'nghin', 'trieu')
+    """
+    m = _TITLE_UNIT.search(fold(text, " "))
+    return next(u for u in _UNIT_ORDER if m[u]) if m else None

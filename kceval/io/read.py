@@ -2,10 +2,12 @@
 
 :func:`read_dataset` reads canonical tables (``plans``, ``projects``, ``events``, ``payments``
 as CSV or Parquet in one folder, :mod:`kceval.io.canonical`) directly, and messy provincial
-spreadsheets (CSV in UTF-8, UTF-8 with BOM, Windows-1258 or Windows-1252; Excel ``.xlsx``;
-Parquet) into grids of cells that :mod:`kceval.io.importer` turns into canonical rows
-(Vietnamese headers, units, numbers and dates in :mod:`kceval.io.numbers`, words in
-:mod:`kceval.io.words`). Writing canonical tables is :mod:`kceval.io.export`.
+files into grids of cells (:func:`read_grids`) that :mod:`kceval.io.importer` turns into
+canonical rows (the layout in :mod:`kceval.io.sheet`, headers in :mod:`kceval.io.headers`,
+numbers in :mod:`kceval.io.numbers`, dates in :mod:`kceval.io.dates`, statuses in
+:mod:`kceval.io.statuses`): text files (``.csv``, ``.txt``, ``.tsv`` in UTF-8, UTF-16,
+Windows-1258 or Windows-1252, :mod:`kceval.io.textfile`), workbooks (``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``,
+:mod:`kceval.io.workbook`) and Parquet. Writing canonical tables is :mod:`kceval.io.export`.
 """
 from __future__ import annotations
 
@@ -19,97 +21,128 @@ from typing import Any
 
 import pandas as pd
 
+from .. import geo
 from ..checks import check_choice, to_date
-from ..errors import ParameterError, Problem
+from ..errors import DataError, ParameterError, Problem
 from ..paths import file_sha256
 from ..schema import MONEY_UNITS, SOURCES, TABLES, coerce_table, empty
-from ..text import fold
 from .canonical import Loaded, is_canonical_folder, read_canonical_folder
+from .compilation import check_summaries
+from .explain import explain_parts
+from .grid import Grid, Part
 from .importer import import_grid
-from .sheet import Grid, Part
 from .textfile import decode_text, sniff_delimiter
+from .workbook import WORKBOOK_SUFFIXES, read_workbook, slug
 
 # -- messy files: bytes and cells --------------------------------------------------------------
-MESSY_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".xls")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+MESSY_SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES + (".parquet",)
+SUPPORTED = ".csv, .txt, .tsv, .xlsx, .xlsm, .xls, .ods or .parquet"
 
 
-def _slug(text: str) -> str:
-    return fold(text, "-") or "sheet"
-
-
-def _csv_grid(path: Path, notes: list[str]) -> Grid:
+def _text_grid(path: Path, notes: list[str]) -> Grid:
     text, enc = decode_text(path.read_bytes())
     notes.append(f"{path}: read as {enc}")
     delim = sniff_delimiter(text)
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delim)
-    rows, nums, prev = [], [], 0
+    rows: list[list[Any]] = []
+    nums, prev = [], 0
     for r in reader:  # line_num gives the editor's line of each record (quoted newlines included)
         nums.append(prev + 1)
         prev = reader.line_num
         rows.append(r)
-    return Grid(str(path), None, rows, nums, _slug(path.stem))
-
-
-def _xlsx_grids(path: Path) -> list[Grid]:
-    import openpyxl  # deferred: 0.25 s to import, and only .xlsx files need it
-
-    wb = openpyxl.load_workbook(path, data_only=True)  # not read_only: merged cells read as empty
-    grids = []
-    for ws in wb.worksheets:
-        rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-        prefix = _slug(path.stem) if len(wb.worksheets) == 1 else f"{_slug(path.stem)}-{_slug(ws.title)}"
-        grids.append(Grid(str(path), ws.title, rows, list(range(1, len(rows) + 1)), prefix))
-    return grids
+    return Grid(str(path), None, rows, nums, slug(path.stem))
 
 
 def _parquet_grid(path: Path) -> Grid:
     df = pd.read_parquet(path)
     rows = [[str(c) for c in df.columns]] + df.astype(object).to_numpy().tolist()
-    return Grid(str(path), None, rows, list(range(1, len(rows) + 1)), _slug(path.stem))
+    return Grid(str(path), None, rows, list(range(1, len(rows) + 1)), slug(path.stem))
 
 
-def _read_messy(path: Path, money_unit: str | None, as_of: pd.Timestamp | None,
-                source: str | None) -> tuple[list[Part], list[Problem], list[str]]:
-    """Every sheet of one messy file imported; unreadable files become problems."""
-    notes: list[str] = []
+def _file_problem(path: Path, message: str, hint: str) -> DataError:
+    return DataError([Problem("error", str(path), None, None, None, None, message, hint)])
+
+
+def read_grids(path: str | Path, *, include_hidden: bool = False) -> tuple[list[Grid], list[str]]:
+    """The cells of one messy file: one grid per CSV/text file or worksheet, and notes on how it was read.
+
+    Row numbers (``Grid.rownums``) are those the user sees: the editor's line for a text file
+    (a quoted cell with line breaks spans lines), the Excel row for a worksheet (rows start at A1).
+    Text files are ``.csv``, ``.txt`` or ``.tsv`` separated by ``,`` ``;`` or tab, in UTF-8 (BOM or
+    not), UTF-16 (Excel's "Unicode Text"), Windows-1258 or Windows-1252; workbooks are read by
+    :func:`kceval.io.workbook.read_workbook`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``, ``.txt``, ``.tsv``, ``.xlsx``, ``.xlsm``, ``.xls``, ``.ods`` or ``.parquet`` file.
+    include_hidden : bool, default False
+        Read hidden worksheets too (otherwise skipped with a note).
+
+    Returns
+    -------
+    grids : list of Grid
+    notes : list of str
+        The encoding of a text file, sheets skipped and why.
+
+    Raises
+    ------
+    DataError
+        With one problem when the file cannot be read: unsupported type, undecodable text,
+        password-protected or damaged workbook.
+
+    Examples
+    --------
+    >>> grids, notes = read_grids("tests/io/bad_inputs/semicolon.csv")
+    >>> grids[0].rows[0][:2], grids[0].rownums[:2], notes[0].endswith("read as utf-8")
+    (['STT', 'Tên đề án'], [1, 2], True)
+    """
+    path = Path(path)
     suffix = path.suffix.lower()
-
-    def fail(msg: str, hint: str) -> tuple[list[Part], list[Problem], list[str]]:
-        return [], [Problem("error", str(path), None, None, None, None, msg, hint)], notes
-
-    if suffix == ".xls":
-        return fail("old Excel files (.xls) are not supported",
-                    "open the file in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)")
     if suffix not in MESSY_SUFFIXES:
-        return fail(f"unsupported file type {suffix or '(none)'!r}",
-                    "give a .csv, .xlsx or .parquet file (or a folder of canonical tables)")
+        raise _file_problem(path, f"unsupported file type {suffix or '(none)'!r}",
+                            f"give a {SUPPORTED} file (or a folder of canonical tables)")
+    if suffix in WORKBOOK_SUFFIXES:
+        return read_workbook(path, include_hidden=include_hidden)
+    notes: list[str] = []
     try:
-        if suffix == ".csv":
-            grids = [_csv_grid(path, notes)]
-        elif suffix in (".xlsx", ".xlsm"):
-            grids = _xlsx_grids(path)
-        else:
-            grids = [_parquet_grid(path)]
+        grid = _text_grid(path, notes) if suffix in TEXT_SUFFIXES else _parquet_grid(path)
     except UnicodeDecodeError:
-        return fail("the file is not text in UTF-8, Windows-1258 or Windows-1252", "save it as CSV UTF-8")
-    except Exception as exc:  # noqa: BLE001 - openpyxl/pyarrow raise many types for a damaged file
-        kind = {".csv": "CSV", ".parquet": "Parquet"}.get(suffix, "Excel .xlsx")
-        return fail(f"the file cannot be read as {kind} ({type(exc).__name__}: {str(exc)[:120]})",
-                    "the file is damaged or not what its extension says; open it and save it again")
+        raise _file_problem(path, "the file is not text in UTF-8, UTF-16, Windows-1258 or Windows-1252",
+                            "save it as CSV UTF-8") from None
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a damaged file
+        kind = "Parquet" if suffix == ".parquet" else "text"
+        raise _file_problem(path, f"the file cannot be read as {kind} ({type(exc).__name__}: {str(exc)[:120]})",
+                            "the file is damaged or not what its extension says; open it and save it again") from None
+    return [grid], notes
+
+
+_SKIPPABLE = ("the sheet is empty", "no header row recognised")
+
+
+def _read_messy(path: Path, hints: dict[str, Any], include_hidden: bool) -> tuple[list[Part], list[Problem], list[str]]:
+    """Every sheet of one messy file imported; unreadable files become problems."""
+    try:
+        grids, notes = read_grids(path, include_hidden=include_hidden)
+    except DataError as err:
+        return [], err.problems, []
     parts = []
     for g in grids:
         try:
-            parts.append(import_grid(g, money_unit=money_unit, as_of=as_of, source=source))
+            parts.append(import_grid(g, **hints))
         except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems
             parts.append(Part(problems=[Problem("error", g.file, g.sheet, None, None, None,
                                                 f"the sheet could not be imported ({type(exc).__name__}: {exc})",
                                                 "please report this with the file to the kceval maintainers")]))
+    check_summaries(parts)
     if len(parts) > 1 and any(p.tables for p in parts):
-        # in a workbook with usable sheets, an empty or unrecognised sheet (notes, charts) is only a warning
+        # in a workbook with project sheets, an empty sheet or one with no table (instructions, notes) is skipped
+        # with a warning; a sheet with a header and no projects stays an error
         for p in parts:
-            if not p.tables:
+            if not p.tables and p.problems and all(q.message.startswith(_SKIPPABLE) for q in p.problems):
                 p.problems = [replace(q, severity="warning", message=q.message + "; sheet skipped")
-                              if q.severity == "error" else q for q in p.problems]
+                              for q in p.problems]
     return parts, [], notes
 
 
@@ -129,15 +162,16 @@ def _combine(parts: list[Part]) -> tuple[dict, dict]:
 
 
 def read_dataset(path: str | Path | Sequence[str | Path], *, money_unit: str | None = None, as_of: Any = None,
-                 source: str | None = None) -> Loaded:
+                 source: str | None = None, year: int | None = None, province: str | None = None,
+                 columns: dict[str, str] | None = None, include_hidden: bool = False) -> Loaded:
     """Read canonical tables, or messy provincial files combined into canonical tables.
 
     Parameters
     ----------
     path : path or list of paths
         A folder of canonical tables (``plans``/``projects``/``events``/``payments`` as
-        ``.csv`` or ``.parquet``); or messy ``.csv`` / ``.xlsx`` / ``.parquet`` files, or folders
-        holding them. Everything given is combined.
+        ``.csv`` or ``.parquet``); or messy ``.csv`` / ``.txt`` / ``.tsv`` / ``.xlsx`` / ``.xlsm`` /
+        ``.xls`` / ``.ods`` / ``.parquet`` files, or folders holding them. Everything given is combined.
     money_unit : {'dong', 'nghin', 'trieu', 'ty'}, optional
         Unit of money columns whose header and title state none (default: đồng, with a note).
     as_of : date or 'YYYY-MM-DD', optional
@@ -146,6 +180,13 @@ def read_dataset(path: str | Path | Sequence[str | Path], *, money_unit: str | N
         ("6 tháng đầu năm 2019" -> 2019-06-30).
     source : {'national', 'local'}, optional
         Funding source of rows whose sheet states none.
+    year, province : optional
+        Plan year and province of sheets that state none. Like ``as_of`` and ``source``, a hint
+        that a sheet contradicts (its title says "năm 2020", a section says KCQG) is an error.
+    columns : dict, optional
+        Header -> field for headers kceval does not know (see :func:`kceval.io.mapping.read_column_map`).
+    include_hidden : bool, default False
+        Read hidden worksheets too; by default they are skipped with a note.
 
     Returns
     -------
@@ -165,6 +206,15 @@ def read_dataset(path: str | Path | Sequence[str | Path], *, money_unit: str | N
         check_choice("source", source, list(SOURCES))
     if as_of is not None:
         as_of = to_date("as_of", as_of)
+    if province is not None:
+        try:
+            province = geo.match_province(province)
+        except geo.UnknownProvinceError as exc:
+            raise ParameterError(f"`province`: {exc}") from None
+    if year is not None and not 2000 <= int(year) <= 2100:
+        raise ParameterError(f"`year` must be a plan year between 2000 and 2100; received {year!r}")
+    hints = {"money_unit": money_unit, "as_of": as_of, "source": source, "year": year, "province": province,
+             "columns": columns}
     paths = [Path(p) for p in (path if isinstance(path, (list, tuple)) else [path])]  # type: ignore[arg-type]
     if not paths:
         raise ParameterError("`path` must name at least one file or folder; received an empty list")
@@ -189,14 +239,14 @@ def read_dataset(path: str | Path | Sequence[str | Path], *, money_unit: str | N
         if p.is_dir():
             skipped = [q.name for q in members if q.suffix.lower() not in MESSY_SUFFIXES]
             if skipped:
-                notes.append(f"{p}: files ignored (not .csv/.xlsx/.parquet): {', '.join(skipped)}")
+                notes.append(f"{p}: files ignored (not {SUPPORTED}): {', '.join(skipped)}")
             members = [q for q in members if q.suffix.lower() in MESSY_SUFFIXES]
             if not members:
                 problems.append(Problem("error", str(p), None, None, None, None, "the folder holds no data files",
-                                        "put .csv, .xlsx or .parquet files (or canonical tables) in it"))
+                                        f"put {SUPPORTED} files (or canonical tables) in it"))
         for f in members:
             files[str(f)] = file_sha256(f)
-            got, probs, n = _read_messy(f, money_unit, as_of, source)
+            got, probs, n = _read_messy(f, hints, include_hidden)
             parts += got
             problems += probs
             notes += n
@@ -214,7 +264,8 @@ def read_dataset(path: str | Path | Sequence[str | Path], *, money_unit: str | N
                 origins[t] = pd.concat([origins[t], lp.origins[t]], ignore_index=True)
         problems += lp.problems
         files.update(lp.files)
-    return Loaded(tables, origins, problems, files, notes, any(lp.synthetic for lp in loaded_parts), excluded)
+    return Loaded(tables, origins, problems, files, notes, any(lp.synthetic for lp in loaded_parts), excluded,
+                  explain_parts(parts))
 
 
 def import_summary(loaded: Loaded) -> str:
@@ -235,9 +286,7 @@ def import_summary(loaded: Loaded) -> str:
         lines.append("Rows left out: none")
     n_err = sum(p.severity == "error" for p in loaded.problems)
     lines.append(f"Problems: {n_err} error(s), {len(loaded.problems) - n_err} warning(s)")
-    lines += [f"  - {p}" for p in loaded.problems[:20]]
-    if len(loaded.problems) > 20:
-        lines.append(f"  ... and {len(loaded.problems) - 20} more")
+    lines += [f"  - {p}" for p in sorted(loaded.problems, key=lambda p: p.severity != "error")]
     if loaded.notes:
         lines.append("Notes:")
         lines += [f"  - {n}" for n in loaded.notes]

@@ -1,156 +1,164 @@
-"""The layout of a messy sheet: where its header is and what each row below it is.
+"""The layout of a provincial report sheet: what each row and column of the grid is.
 
-Provincial sheets put title rows above the header, number their columns in the row under
-it, group projects under section headings ("I. Khuyến công quốc gia"), and add subtotal and
-totals rows ("Cộng I", "Tổng cộng"). :func:`find_header` and :func:`classify_rows` sort this
-out so that :mod:`kceval.io.importer` reads data rows only, and every other row is counted.
+Official reports (the "Mẫu 2" style of DOMAIN.md) wrap the table of projects in a title block
+(the issuing office, the national motto, the document number, the place and signing date, the
+title with its period, "Đơn vị tính"), a header of one to three rows with merged parents
+("Kinh phí (triệu đồng)" over "Tổng số | KCQG | KCĐP"), a row of column numbers
+("(1) (2) … (5)=(6)+(7)"), section rows ("I  KHUYẾN CÔNG QUỐC GIA", "A  MÁY MÓC THIẾT BỊ"),
+subtotal and total rows, notes ("Ghi chú: …") and a signature block. :func:`find_layout` finds
+all of it and says what each row is, so that :mod:`kceval.io.importer` reads project rows only
+and every other row is accounted for (:func:`kceval.io.explain.explain_layout` prints it).
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
-from ..errors import Problem
+from .. import geo
 from ..text import fold
-from .numbers import ParseError, is_empty, parse_money
-from .words import is_total_label, map_header, parse_id, source_from_text
+from .dates import period_from_text, report_date_from_text, year_from_text
+from .grid import Grid, Layout, TotalRow, cell_text, filled, where_of
+from .header_rows import find_columns, is_numbering, sum_rules
+from .lines import line_kind, read_total_label, section_heading
+from .numbers import is_empty, unit_from_text
+from .words import province_from_text, source_from_text
 
-HEADER_SCAN_ROWS = 30
-_COLNUM = re.compile(r"^\(?[0-9A-Za-z]{1,2}\)?(\s*[=+\-*/x]\s*\(?[0-9A-Za-z]{1,2}\)?)*$")
-
-
-@dataclass
-class Grid:
-    """Cells of one CSV file or worksheet; ``rownums`` are the row numbers the user sees."""
-
-    file: str
-    sheet: str | None
-    rows: list[list[Any]]
-    rownums: list[int]
-    id_prefix: str
+_SUMMARY_VALUES = {"n_projects", "support_vnd", "support_total", "support_national", "support_local"}
+_PROJECT_ONLY = {"activity", "approved_on", "planned_end", "status", "title", "project_id"}
+# fields whose cells are the values of a project (a heading row has none of them)
+_LABEL_FIELDS = ("row_label", "project_id", "title")
+_SECTION_MARK = re.compile(r"^([IVXLC]+|[A-Za-z])\b[.)]?", re.IGNORECASE)
+_TOTAL_START = ("t", "c", "g", "s")  # Tổng, Cộng, Total, Grand total, Subtotal: checked in full only then
 
 
-@dataclass
-class Part:
-    """Canonical rows from one grid, with origins, problems, notes and excluded-row counts."""
-
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    origins: dict[str, pd.DataFrame] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    excluded: Counter = field(default_factory=Counter)
-
-
-def where_of(g: Grid) -> str:
-    return g.file + (f" [{g.sheet}]" if g.sheet else "")
-
-
-def rows_text(rows: list[int]) -> str:
-    shown = ", ".join(map(str, rows[:10]))
-    return shown + (f", … ({len(rows)} in all)" if len(rows) > 10 else "")
-
-
-def find_header(g: Grid) -> tuple[int, dict[str, tuple[int, str, str | None]], list[str]] | None:
-    """Index of the header row, field -> (column, header text, unit), and duplicate headers."""
-    best, best_score = None, 1
-    for i, row in enumerate(g.rows[:HEADER_SCAN_ROWS]):
-        fields = {map_header(c)[0] for c in row if isinstance(c, str)} - {None, "row_label"}
-        if len(fields) > best_score:
-            best, best_score = i, len(fields)
-    if best is None:
-        return None
-    cols: dict[str, tuple[int, str, str | None]] = {}
-    dups = []
-    for j, c in enumerate(g.rows[best]):
-        f, unit = map_header(c) if isinstance(c, str) else (None, None)
-        if f is None:
+def _title_context(lines: list[tuple[int, str, str]], sheet: str | None) -> dict[str, Any]:
+    """Unit, year, province, source, period and signing date stated above the table or by the sheet name."""
+    ctx: dict[str, Any] = {"unit": None, "year": None, "province": None, "source": None, "period": None,
+                           "report_date": None}
+    texts = [(k, t) for _, k, t in lines] + ([("sheet", sheet)] if sheet else [])
+    for kind, t in texts:
+        if kind == "date":
+            ctx["report_date"] = ctx["report_date"] or report_date_from_text(t)
             continue
-        if f in cols:
-            dups.append(str(c).strip())
-        else:
-            cols[f] = (j, re.sub(r"\s+", " ", str(c)).strip(), unit)
-    return best, cols, dups
-
-
-@dataclass
-class Rows:
-    """The rows below the header, as a frame of cells, with what each row is (boolean masks)."""
-
-    body: pd.DataFrame
-    nums: pd.Series          # the row number the user sees
-    blank: pd.Series
-    numbering: pd.Series     # "(1) (2) (3)=(1)+(2)" under the header
-    section: pd.Series       # "I. Khuyến công quốc gia": a heading, which may name the source
-    total: pd.Series         # "Tổng cộng", "Cộng I"
-    row_source: pd.Series    # the source named by the latest section heading, if any
-
-    @property
-    def data(self) -> pd.Series:
-        return ~(self.blank | self.numbering | self.section | self.total)
-
-
-def classify_rows(g: Grid, h: int, cols: dict, kind: str) -> Rows | None:
-    """Sort the rows under header row ``h`` into blank, column-number, section, totals and data rows.
-
-    Returns None when there is no row under the header.
-    """
-    width = max(len(r) for r in g.rows)
-    body = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in g.rows[h + 1:]], dtype=object)
-    if body.empty:
-        return None
-    nums = pd.Series(g.rownums[h + 1:], index=body.index)
-    body = body.map(lambda v: None if is_empty(v) else (v.strip() if isinstance(v, str) else v))
-    blank = body.isna().all(axis=1)
-    label_cols = sorted({cols[k][0] for k in ("row_label", "project_id", "title", "province") if k in cols} | {0, 1})
-    total = body[[c for c in label_cols if c < width]].map(is_total_label).any(axis=1) & ~blank
-    first = blank.idxmin() if (~blank).any() else None
-    numbering = pd.Series(False, index=body.index)
-    if first is not None and body.loc[first].notna().sum() >= 3:
-        numbering[first] = all(_COLNUM.match(parse_id(v)) for v in body.loc[first].dropna())
-    value_cols = [cols[k][0] for k in cols if k not in ("row_label", "title", "project_id")]
-    section = pd.Series(False, index=body.index)
-    if kind == "projects":
-        section = ~blank & ~total & ~numbering & body[value_cols].isna().all(axis=1) & (body.notna().sum(axis=1) <= 2)
-    row_source = pd.Series(None, index=body.index, dtype=object)
-    if section.any():
-        named = body[section].apply(lambda r: source_from_text(" ".join(str(x) for x in r if x is not None)), axis=1)
-        row_source = pd.Series(named, index=body.index, dtype=object).where(section).ffill()
-    return Rows(body, nums, blank, numbering, section, total, row_source)
-
-
-def check_totals(body: pd.DataFrame, total: pd.Series, data: pd.DataFrame, parsed: dict[str, pd.Series],
-                 cols: dict[str, Any], nums: pd.Series, units: dict[str, str], problem: Callable[..., None],
-                 notes: list[str], where: str) -> None:
-    """Compare a grand-total row's support with the sum of the project rows above it."""
-    if not total.any() or "support_vnd" not in parsed:
-        return
-    j, header, _ = cols["support_vnd"]
-    for i in body.index[total.to_numpy()]:
-        labels = [x for x in body.loc[i] if isinstance(x, str) and is_total_label(x)]
-        if not labels or not fold(labels[0]).startswith(("tong", "total", "grand")):
-            continue  # a subtotal ("Cộng I") covers a section only
+        ctx["unit"] = ctx["unit"] or unit_from_text(t)
+        if kind in ("number", "motto", "signature"):
+            continue
+        ctx["year"] = ctx["year"] or year_from_text(t)
+        ctx["province"] = ctx["province"] or province_from_text(t)
+        if kind != "org":
+            ctx["source"] = ctx["source"] or source_from_text(t)
+    for kind, t in texts:
+        if kind not in ("date", "number", "motto", "org", "signature"):
+            ctx["period"] = ctx["period"] or period_from_text(t, ctx["year"])
+    if ctx["province"] is None and sheet:  # a regional compilation names each province's sheet after it
         try:
-            stated = parse_money(body.at[i, j], units["support_vnd"])
-        except ParseError:
-            stated = None
-        above = parsed["support_vnd"][data.index < i].dropna()
-        if stated is None:
+            ctx["province"] = geo.match_province(sheet)
+        except geo.UnknownProvinceError:
+            pass
+    return ctx
+
+
+def find_layout(g: Grid, mapping: dict[str, str] | None = None) -> Layout | None:
+    """The layout of one sheet, or None when no header row is found (see :func:`find_columns`).
+
+    Every row below the header is one of: ``blank``, ``numbering`` (column numbers), ``section``
+    (a heading that may give the source or an activity), ``heading`` (a label with no values),
+    ``total`` (total or subtotal), ``repeated header``, ``note``, ``footer`` (the signature block
+    and whatever follows it) or ``data`` (a project, plan or payment).
+    """
+    found = find_columns(g, mapping)
+    if found is None:
+        return None
+    top, depth, cols = found
+    lay = Layout(where_of(g), columns=cols, header_rows=g.rownums[top: top + depth])
+    for i in range(top):
+        texts = [cell_text(c) for c in g.rows[i] if isinstance(c, str) and not is_empty(c)]
+        for t in texts:
+            lay.title.append((g.rownums[i], line_kind(t), t))
+    ctx = _title_context(lay.title, g.sheet)
+    lay.unit, lay.year, lay.province, lay.source = ctx["unit"], ctx["year"], ctx["province"], ctx["source"]
+    lay.period, lay.report_date = ctx["period"], ctx["report_date"]
+    fields = lay.fields
+    if "approved" in fields and not set(fields) & {"title", "activity", "support_vnd", "support_national",
+                                                     "support_local", "support_total"}:
+        lay.kind = "plans"
+    elif "amount" in fields and "project_id" in fields and "support_vnd" not in fields:
+        lay.kind = "payments"
+    elif "province" in fields and set(fields) & _SUMMARY_VALUES and not set(fields) & _PROJECT_ONLY:
+        lay.kind = "summary"  # one row per province: checked against the province sheets, not imported
+    _classify(g, lay, top + depth)
+    return lay
+
+
+def _classify(g: Grid, lay: Layout, start: int) -> None:
+    fields = lay.fields
+    label_cols = sorted({0, 1, 2} | {fields[k].index for k in ("row_label", "title") if k in fields})
+    value_cols = [c.index for c in lay.columns if c.field is not None and c.field not in _LABEL_FIELDS]
+    header_fields = {fold(c.header.split(" / ")[-1]) for c in lay.columns if c.field is not None}
+    kinds: dict[str, list[int]] = {k: [] for k in ("blank", "numbering", "section", "heading", "total",
+                                                   "repeated header", "note", "footer", "data")}
+    ended, seen_data = False, False
+    lay.sections, lay.totals = [], []
+    for i in range(start, len(g.rows)):
+        row = g.rows[i]
+        num = g.rownums[i]
+        cells = [(j, v) for j, v in enumerate(row) if filled(v)]
+        if not cells:
+            kinds["blank"].append(num)
             continue
-        s = int(above.astype("int64").sum())
-        if stated != s:
-            problem(
-                "warning",
-                int(nums[i]),
-                header,
-                body.at[i, j],
-                f"the totals row says {stated:,} VND but the project rows above sum to {s:,} VND",
-                "a row may be missing, excluded because of an error, or counted twice; "
-                "the totals row itself is not used",
-            )
-        else:
-            notes.append(f"{where}: totals row {int(nums[i])} matches the sum of the project rows ({s:,} VND)")
+        if ended:
+            kinds["footer"].append(num)
+            continue
+        texts = [cell_text(v) for _, v in cells]
+        if not seen_data and lay.numbering_row is None and not lay.sections and len(cells) >= 3 and \
+                is_numbering(texts):
+            lay.numbering_row = num
+            lay.sum_rules = sum_rules(list(row))
+            kinds["numbering"].append(num)
+            continue
+        labels = [cell_text(row[j]) for j in label_cols if j < len(row) and isinstance(row[j], str) and filled(row[j])]
+        tl = next((x for x in (read_total_label(t) for t in labels[:2] if t[:1].lower() in _TOTAL_START)
+                   if x is not None), None)
+        if tl is not None:
+            kinds["total"].append(num)
+            lay.totals.append(TotalRow(i, num, labels[0], tl.scope, tl.sections))
+            continue
+        has_values = any(j in value_cols for j, _ in cells)
+        sec = section_heading(texts[:2]) if lay.kind == "projects" and _SECTION_MARK.match(texts[0]) else None
+        if sec is not None and not any(j in value_cols and fields_of(lay, j) in _ROW_FIELDS for j, _ in cells):
+            kinds["section"].append(num)
+            lay.sections.append((num, sec))
+            if has_values:  # a section row that states its section's sums
+                lay.totals.append(TotalRow(i, num, sec.label, "subtotal", (sec.label,)))
+            continue
+        all_text = all(isinstance(v, str) for _, v in cells)
+        if len(cells) <= 4 and all_text and any(line_kind(t) in ("signature", "date") for t in texts):
+            ended = True  # the signature block: it and every row below it are not data
+            kinds["footer"].append(num)
+            continue
+        if len(cells) <= 3 and not has_values:
+            if line_kind(texts[0]) == "note":
+                kinds["note"].append(num)
+                continue
+            if len(cells) <= 2 and lay.kind == "projects":
+                kinds["heading"].append(num)
+                continue
+        if all_text and not any(ch.isdigit() for t in texts for ch in t) and \
+                sum(fold(t) in header_fields for t in texts) >= max(2, len(texts) // 2):
+            kinds["repeated header"].append(num)
+            continue
+        kinds["data"].append(num)
+        seen_data = True
+    lay.rows = kinds
+
+
+# a section row carries at most sums: a date, a status or an activity in it makes it a project
+_ROW_FIELDS = {"approved_on", "planned_end", "status", "activity", "beneficiaries", "accepted_on"}
+
+
+def fields_of(lay: Layout, j: int) -> str | None:
+    """The field of column ``j``, or None."""
+    for c in lay.columns:
+        if c.index == j:
+            return c.field
+    return None

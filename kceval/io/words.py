@@ -1,170 +1,145 @@
-"""Vietnamese words in provincial spreadsheets: column headers, statuses, activities, sources.
+"""Vietnamese words in the cells of provincial spreadsheets: activities, sources, provinces, yes/no, ids.
 
 Pure functions of one cell (no I/O). Words are compared folded: without diacritics, case,
-spacing or punctuation (:func:`kceval.text.fold`), so "TÌNH TRẠNG", "Tình trạng" and
-"tinh trang" are the same header. An unknown word raises :class:`~kceval.io.numbers.ParseError`
-with a hint listing the accepted words; nothing is guessed. The official activity names and
-the short names reports use are read from :mod:`kceval.display.labels`.
+spacing or punctuation (:func:`kceval.text.fold`), so "KCĐP", "kcdp" and "K.C.Đ.P" are the
+same source. An unknown word raises :class:`~kceval.io.numbers.ParseError` whose hint names
+the closest known words (:func:`closest`, shared by the header and status vocabularies); nothing
+is guessed. The official activity names are read from :mod:`kceval.display.labels`; the
+vocabularies below are written in Vietnamese spelling so that suggestions read as people write
+them. Column headers are read in :mod:`kceval.io.headers`, statuses in :mod:`kceval.io.statuses`,
+the lines around a report's table in :mod:`kceval.io.lines`.
 """
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from .. import geo
 from ..display.labels import LABELS
+from ..errors import KcevalError
 from ..schema import ACTIVITIES
 from ..text import fold
-from .numbers import ParseError, is_empty, parse_int, split_unit
-
-# -- headers ---------------------------------------------------------------------------------
-# canonical field -> folded header names (Vietnamese and English); see DESIGN.md §2.
-_HEADERS: dict[str, tuple[str, ...]] = {
-    "project_id": ("madean", "maduan", "masodean", "sohieudean", "projectid", "ma", "id", "code"),
-    "row_label": ("stt", "sott", "tt", "so", "sothutu"),
-    "title": ("tendean", "tenduan", "tendeanduan", "title", "tendeankhuyencong", "name", "ten", "projecttitle",
-              "projectname"),
-    "year": ("nam", "namkehoach", "year", "namthuchien"),
-    "province": ("tinh", "tinhthanhpho", "tinhthanh", "tinhtp", "province", "diaban"),
-    "source": ("nguonvon", "nguonkinhphi", "source", "nguon", "nguonngansach"),
-    "activity": ("noidung", "linhvuc", "hoatdong", "activity", "noidunghotro", "loaihinh", "noidungkhuyencong"),
-    "beneficiaries": ("socosothuhuong", "donvithuhuong", "socoso", "beneficiaries", "cosothuhuong", "sodonvithuhuong"),
-    "pilot": ("deandiem", "pilot"),
-    "group": ("deannhom", "group"),
-    "support_vnd": ("kinhphikhuyencong", "kinhphihotro", "kinhphi", "support", "supportvnd", "kinhphinhanuochotro",
-                    "kinhphipheduyet", "kinhphiduocduyet"),
-    "counterpart_vnd": ("vondoiung", "kinhphidoiung", "counterpart", "counterpartvnd", "vondonggop"),
-    "approved_on": ("ngaypheduyet", "ngayquyetdinh", "approvedon", "ngaygiaokehoach", "approvaldate"),
-    "planned_end": ("thoigianhoanthanh", "ngayketthuc", "plannedend", "thoihanhoanthanh", "ngayhoanthanh"),
-    "status": ("tinhtrang", "tiendo", "trangthai", "status", "tinhhinhthuchien", "ketquathuchien"),
-    "accepted_on": ("ngaynghiemthu", "acceptedon"),
-    "stopped_on": ("ngaydung", "ngayngung", "stoppedon", "ngaydungthuchien"),
-    "finished_on": ("finishedon", "ngayhoanthanhthucte"),
-    "output_count": ("outputcount", "ketquadaura", "sanpham", "soluong"),
-    "executed": ("kinhphidathuchien", "dagiaingan", "luykegiaingan", "giaingan", "kinhphithuchien", "executed",
-                 "executedvnd", "dathuchien", "luykethuchien", "kinhphigiaingan", "kinhphidagiaingan", "thuchien"),
-    "approved": ("kehoach", "kehoachduocduyet", "kehoachkinhphi", "approved", "approvedvnd", "kehoachgiao",
-                 "dutoan", "dutoanduocgiao", "kehoachduocgiao"),
-    "revised": ("kehoachdieuchinh", "revised", "revisedvnd", "kehoachsaudieuchinh", "dieuchinhkehoach"),
-    "date": ("date", "ngay", "ngaythanhtoan", "ngaychi", "ngaygiaingan"),
-    "amount": ("amount", "amountvnd", "sotien", "sotienthanhtoan", "sotienchi"),
-}
-_HEADER_INDEX = {k: f for f, ks in _HEADERS.items() for k in ks}
-MONEY_FIELDS = ("support_vnd", "counterpart_vnd", "executed", "approved", "revised", "amount")
+from .numbers import ParseError, is_empty, parse_int
 
 
-def map_header(header: Any) -> tuple[str | None, str | None]:
-    """Canonical field of a column header (any case, diacritics or spacing) and its money unit.
-
-    An exact match wins; otherwise the longest known name the header starts with (e.g.
-    "Kinh phí đã thực hiện lũy kế" -> executed). Headers named like canonical money columns
-    (``support_vnd``) are in đồng.
+def closest(text: Any, names: Sequence[str], n: int = 3) -> list[str]:
+    """Up to ``n`` of ``names`` closest to ``text``, compared folded (for "did you mean").
 
     Examples
     --------
-    >>> map_header("Kinh phí khuyến công (triệu đồng)"), map_header("TÊN ĐỀ ÁN"), map_header("Ghi chú")
-    (('support_vnd', 'trieu'), ('title', None), (None, None))
+    >>> closest("Nghiem thuu", ["Nghiệm thu", "Hoàn thành"])
+    ['Nghiệm thu']
     """
-    if is_empty(header):
-        return None, None
-    name, unit = split_unit(header)
-    key = fold(name)
-    if not key:
-        return None, unit
-    field_ = _HEADER_INDEX.get(key)
-    if field_ is None:
-        cands = [k for k in _HEADER_INDEX if len(k) >= 6 and key.startswith(k)]
-        field_ = _HEADER_INDEX[max(cands, key=len)] if cands else None
-    if field_ in MONEY_FIELDS and unit is None and key.endswith("vnd"):
-        unit = "dong"
-    return field_, unit
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(fold(name), name)
+    keys = difflib.get_close_matches(fold(text), list(by_key), n=n, cutoff=0.6)
+    return [by_key[k] for k in keys]
 
 
-# -- words -----------------------------------------------------------------------------------
-_STATUS = {
-    "danghiemthu": "accepted", "nghiemthu": "accepted", "hoanthanhdanghiemthu": "accepted", "accepted": "accepted",
-    "hoanthanh": "finished", "dahoanthanh": "finished", "hoanthanhchonghiemthu": "finished", "chonghiemthu": "finished",
-    "finished": "finished",
-    "dangthuchien": "in_progress", "dangtrienkhai": "in_progress", "inprogress": "in_progress",
-    "dungthuchien": "stopped", "ngung": "stopped", "ngungthuchien": "stopped", "dung": "stopped", "huy": "stopped",
-    "dahuy": "stopped", "huybo": "stopped", "dadung": "stopped", "stopped": "stopped",
-    "chuatrienkhai": "approved", "chuathuchien": "approved", "approved": "approved",
-    "tamdung": "suspended", "tamngung": "suspended", "suspended": "suspended",
+def did_you_mean(names: list[str]) -> str:
+    """The start of a hint naming ``names`` ("did you mean 'A', 'B'? "), or "" for none."""
+    return f"did you mean {', '.join(map(repr, names))}? " if names else ""
+
+
+# -- activities ------------------------------------------------------------------------------
+# The official names (vi and en, kceval.display.labels), the codes, then the names people write.
+_ACTIVITY_NAMES: dict[str, tuple[str, ...]] = {
+    "training": ("Đào tạo", "Đào tạo nghề", "Truyền nghề", "Đào tạo, truyền nghề", "Dạy nghề"),
+    "capacity": ("Nâng cao năng lực", "Nâng cao năng lực quản lý", "Khởi sự doanh nghiệp",
+                 "Hỗ trợ khởi sự doanh nghiệp"),
+    "demonstration": ("Mô hình trình diễn", "Trình diễn", "Xây dựng mô hình trình diễn",
+                      "Xây dựng mô hình trình diễn kỹ thuật", "Mô hình trình diễn kỹ thuật"),
+    "machinery": ("Máy móc thiết bị", "Hỗ trợ máy móc thiết bị", "Ứng dụng máy móc thiết bị",
+                  "Hỗ trợ ứng dụng máy móc thiết bị", "Máy móc", "Hỗ trợ máy móc", "Chuyển giao công nghệ",
+                  "Ứng dụng máy móc thiết bị tiên tiến", "Hỗ trợ chuyển giao công nghệ"),
+    "cleaner_production": ("Sản xuất sạch hơn", "SXSH"),
+    "fair": ("Hội chợ", "Triển lãm", "Hội chợ triển lãm", "Tổ chức hội chợ", "Tham gia hội chợ",
+             "Tham gia hội chợ triển lãm", "Tổ chức hội chợ triển lãm"),
+    "product_award": ("Bình chọn sản phẩm", "Sản phẩm CNNT tiêu biểu", "Bình chọn",
+                      "Bình chọn sản phẩm công nghiệp nông thôn tiêu biểu", "Sản phẩm công nghiệp nông thôn tiêu biểu"),
+    "brand": ("Thương hiệu", "Xây dựng thương hiệu", "Đăng ký thương hiệu", "Hỗ trợ đăng ký thương hiệu",
+              "Hỗ trợ xây dựng thương hiệu"),
+    "consulting": ("Tư vấn", "Hỗ trợ tư vấn"),
+    "communication": ("Thông tin tuyên truyền", "Tuyên truyền", "Thông tin, tuyên truyền"),
+    "linkage": ("Liên kết", "Hiệp hội", "Liên doanh liên kết", "Cụm liên kết"),
+    "industrial_cluster": ("Cụm công nghiệp", "Cụm CN", "CCN", "Hỗ trợ xây dựng cụm công nghiệp",
+                           "Hạ tầng cụm công nghiệp"),
+    "cooperation": ("Hợp tác quốc tế",),
+    "management": ("Quản lý", "Quản lý chương trình", "Quản lý, giám sát"),
 }
-_STATUS_EVENT = {"giahan": "extension", "dagiahan": "extension", "xingiahan": "extension",
-                 "dieuchinh": "adjustment", "dadieuchinh": "adjustment"}
+for _a in ACTIVITIES:
+    _ACTIVITY_NAMES[_a] = (*LABELS[f"activity_{_a}"], _a, *_ACTIVITY_NAMES.get(_a, ()))
+_ACTIVITY = {fold(n): a for a, ns in _ACTIVITY_NAMES.items() for n in ns}
+# Words that name one activity inside a longer text ("Hỗ trợ máy móc cho cơ sở A"), matched as
+# whole words so that no word is found across a word boundary.
+_ACTIVITY_WORDS = {fold(w, " "): a for a, ws in {
+    "machinery": ("máy móc", "dây chuyền", "chuyển giao công nghệ"),
+    "brand": ("thương hiệu",),
+    "fair": ("hội chợ", "triển lãm"),
+    "cleaner_production": ("sản xuất sạch hơn",),
+    "demonstration": ("mô hình trình diễn", "trình diễn kỹ thuật"),
+    "training": ("đào tạo", "truyền nghề", "dạy nghề"),
+    "consulting": ("tư vấn",),
+    "communication": ("tuyên truyền",),
+    "industrial_cluster": ("cụm công nghiệp",),
+    "cooperation": ("hợp tác quốc tế",),
+    "product_award": ("bình chọn", "sản phẩm công nghiệp nông thôn tiêu biểu", "sản phẩm cnnt tiêu biểu"),
+    "capacity": ("khởi sự doanh nghiệp", "nâng cao năng lực"),
+    "linkage": ("liên kết", "hiệp hội"),
+}.items() for w in ws}
 
 
-def parse_status(value: Any) -> tuple[str, str | None] | None:
-    """Status code and the event a status word implies (``'extension'``/``'adjustment'``).
+def _activities_named(text: Any) -> set[str]:
+    key = fold(text)
+    if key in _ACTIVITY:
+        return {_ACTIVITY[key]}
+    words = f" {fold(text, ' ')} "
+    return {a for w, a in _ACTIVITY_WORDS.items() if f" {w} " in words}
 
-    "Hoàn thành" alone means the physical work is done, so it is ``finished``; only a word
-    with "nghiệm thu" is ``accepted`` (so completion is never overstated). "Gia hạn" and
-    "Điều chỉnh" are events (DOMAIN.md): the project is ``in_progress`` with that event.
+
+def activity_from_text(text: Any) -> str | None:
+    """The activity a heading or title names, or None when it names none or several.
 
     Examples
     --------
-    >>> parse_status("Đã nghiệm thu"), parse_status("Hoàn thành"), parse_status("Gia hạn")
-    (('accepted', None), ('finished', None), ('in_progress', 'extension'))
+    >>> activity_from_text("A. HỖ TRỢ ỨNG DỤNG MÁY MÓC THIẾT BỊ"), activity_from_text("KHUYẾN CÔNG QUỐC GIA")
+    ('machinery', None)
     """
-    if is_empty(value):
+    if is_empty(text):
         return None
-    key = fold(value)
-    if key in _STATUS:
-        return _STATUS[key], None
-    if key in _STATUS_EVENT:
-        return "in_progress", _STATUS_EVENT[key]
-    raise ParseError(
-        f"{value!r} is not a known status word",
-        "use Đã nghiệm thu, Hoàn thành, Đang thực hiện, Gia hạn, Điều chỉnh, Dừng thực hiện, "
-        "Tạm dừng or Chưa triển khai (or the codes approved, in_progress, finished, accepted, stopped, suspended)",
-    )
-
-
-# the official names (vi and en) of each activity, then its code and common short forms
-_ACTIVITY = {fold(name): a for a in ACTIVITIES for name in LABELS[f"activity_{a}"]}
-_ACTIVITY.update({a.replace("_", ""): a for a in ACTIVITIES})
-_ACTIVITY.update({
-    "daotao": "training", "daotaonghe": "training", "truyennghe": "training", "daotaotruyennghe": "training",
-    "nangcaonangluc": "capacity", "nangcaonanglucquanly": "capacity", "khoisudoanhnghiep": "capacity",
-    "mohinhtrinhdien": "demonstration", "trinhdien": "demonstration", "xaydungmohinhtrinhdien": "demonstration",
-    "maymocthietbi": "machinery", "hotromaymocthietbi": "machinery", "ungdungmaymocthietbi": "machinery",
-    "hotroungdungmaymocthietbi": "machinery", "maymoc": "machinery",
-    "sanxuatsachhon": "cleaner_production", "sxsh": "cleaner_production",
-    "hoicho": "fair", "trienlam": "fair", "hoichotrienlam": "fair",
-    "binhchonsanpham": "product_award", "sanphamcnnttieubieu": "product_award", "binhchon": "product_award",
-    "thuonghieu": "brand", "xaydungthuonghieu": "brand", "dangkythuonghieu": "brand",
-    "tuvan": "consulting", "thongtintuyentruyen": "communication", "tuyentruyen": "communication",
-    "lienket": "linkage", "hiephoi": "linkage", "lienketlienke": "linkage",
-    "cumcongnghiep": "industrial_cluster", "cumcn": "industrial_cluster", "ccn": "industrial_cluster",
-    "hoptacquocte": "cooperation", "quanly": "management", "quanlychuongtrinh": "management",
-})
-_ACTIVITY_WORDS = ("maymocthietbi", "thuonghieu", "hoicho", "trienlam", "sanxuatsachhon", "mohinhtrinhdien",
-                   "daotao", "truyennghe", "tuvan", "tuyentruyen", "cumcongnghiep", "hoptacquocte", "binhchon",
-                   "khoisudoanhnghiep", "nangcaonangluc", "lienket")
+    found = _activities_named(text)
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_activity(value: Any) -> str | None:
-    """Activity code (DOMAIN.md) from a code, a Vietnamese label or a common short form.
+    """Activity code (DOMAIN.md) from a code, a Vietnamese label or a common phrase.
+
+    A longer text is read by the words it contains ("Tham gia hội chợ triển lãm tại Hà Nội" ->
+    fair) when they name exactly one activity.
 
     Examples
     --------
-    >>> parse_activity("Máy móc thiết bị"), parse_activity("Hội chợ, triển lãm"), parse_activity("Đào tạo nghề")
-    ('machinery', 'fair', 'training')
+    >>> parse_activity("Máy móc thiết bị"), parse_activity("Hội chợ, triển lãm"), parse_activity("Tư vấn")
+    ('machinery', 'fair', 'consulting')
     """
     if is_empty(value):
         return None
-    key = fold(value)
-    if key in _ACTIVITY:
-        return _ACTIVITY[key]
-    found = {_ACTIVITY[w] for w in _ACTIVITY_WORDS if w in key}
+    found = _activities_named(value)
     if len(found) == 1:
         return found.pop()
-    raise ParseError(f"{value!r} is not a known activity" + (" (it names several)" if found else ""),
-                     "use an activity code of DOMAIN.md (e.g. machinery) or its Vietnamese label "
-                     "(e.g. 'Hỗ trợ ứng dụng máy móc thiết bị tiên tiến', 'Đào tạo nghề', 'Hội chợ, triển lãm')")
+    close = closest(value, [n for a in ACTIVITIES for n in _ACTIVITY_NAMES[a] if not n.isascii() or a != n])
+    raise ParseError(
+        f"{value!r} is not a known activity"
+        + (f" (it names several: {', '.join(sorted(found))})" if found else ""),
+        did_you_mean(close) + "use an activity code of DOMAIN.md (e.g. machinery) or its Vietnamese label "
+        "(e.g. 'Hỗ trợ ứng dụng máy móc thiết bị tiên tiến', 'Đào tạo nghề', 'Hội chợ, triển lãm')",
+    )
 
 
+# -- sources and yes/no ----------------------------------------------------------------------
 _SOURCE = {"kcqg": "national", "quocgia": "national", "khuyencongquocgia": "national", "national": "national",
            "trunguong": "national", "ngansachtrunguong": "national", "nstw": "national",
            "kcdp": "local", "diaphuong": "local", "khuyencongdiaphuong": "local", "local": "local",
@@ -201,52 +176,44 @@ def parse_bool(value: Any) -> bool | None:
     raise ParseError(f"{value!r} is not yes/no", "mark yes with 'x' or 'có' and leave the cell empty for no")
 
 
-def province_from_text(text: str) -> str | None:
-    """The province a title names after "tỉnh" / "thành phố" / "TP", or None.
+def source_from_text(text: str) -> str | None:
+    """``'national'`` or ``'local'`` when a title or section row names exactly one of them.
 
     Examples
     --------
-    >>> province_from_text("BÁO CÁO KẾT QUẢ KHUYẾN CÔNG TỈNH ĐỒNG NAI NĂM 2019")
-    'Đồng Nai'
+    >>> source_from_text("II. KHUYẾN CÔNG ĐỊA PHƯƠNG"), source_from_text("Kinh phí KCQG và KCĐP")
+    ('local', None)
     """
-    words = str(text).replace(",", " ").split()
-    low = [fold(w) for w in words]
-    for i, w in enumerate(low):
-        if w in ("tinh", "tp", "thanhpho", "pho"):
-            for n in (6, 5, 4, 3, 2, 1):
-                cand = " ".join(words[i + 1: i + 1 + n])
-                if not cand:
-                    continue
-                try:
-                    return geo.match_province(cand)
-                except Exception:  # noqa: BLE001 - any failure means "not this span"
-                    continue
-    return None
-
-
-def source_from_text(text: str) -> str | None:
-    """``'national'`` or ``'local'`` when a title or section row names exactly one of them."""
     s = fold(text)
     nat = any(k in s for k in ("quocgia", "kcqg", "trunguong"))
     loc = any(k in s for k in ("diaphuong", "kcdp"))
     return "national" if nat and not loc else "local" if loc and not nat else None
 
 
-_TOTAL = re.compile(r"^(tongcong|tongso|tong|cong|total|subtotal|grandtotal|cong ?(toan ?tinh)?)([ivx]+|[a-d]|\d+)?$")
+# -- provinces in titles ---------------------------------------------------------------------
+def province_from_text(text: str) -> str | None:
+    """The province a title or organisation line names after "tỉnh" / "thành phố" / "TP", or None.
 
-
-def is_total_label(value: Any) -> bool:
-    """True for a totals-row label: "Tổng cộng", "Cộng", "Tổng", "Tổng số", "Cộng I", "Total".
+    Words are read folded, so "TP.HCM", "THÀNH PHỐ HUẾ" and "tỉnh Tây Ninh (mới)" are found;
+    the longest run of words after the prefix that is a province name wins.
 
     Examples
     --------
-    >>> is_total_label("Tổng cộng"), is_total_label("Cộng:"), is_total_label("Công ty A")
-    (True, True, False)
+    >>> province_from_text("BÁO CÁO KẾT QUẢ KHUYẾN CÔNG TỈNH ĐỒNG NAI NĂM 2019"), province_from_text("UBND TP.HCM")
+    ('Đồng Nai', 'TP. Hồ Chí Minh')
     """
-    if not isinstance(value, str) or is_empty(value):
-        return False
-    key = fold(value)
-    return bool(_TOTAL.match(key)) or key.startswith("tongcong") or key.startswith("congtoan")
+    words = fold(text, " ").split()
+    for i, w in enumerate(words):
+        if w in ("tinh", "tp") or (w == "pho" and i > 0 and words[i - 1] == "thanh"):
+            for n in (6, 5, 4, 3, 2, 1):
+                cand = words[i + 1: i + 1 + n]
+                if len(cand) < n:
+                    continue
+                try:
+                    return geo.match_province(" ".join(cand))
+                except KcevalError:  # not a province: try a shorter run
+                    continue
+    return None
 
 
 def parse_province(v: Any) -> str:
@@ -259,6 +226,7 @@ def parse_province(v: Any) -> str:
         raise ParseError(f"unknown province {v!r}", hint) from None
 
 
+# -- small cell readers ----------------------------------------------------------------------
 def parse_id(v: Any) -> str:
     """An identifier as text; a whole-number float from Excel (12.0) becomes "12"."""
     if isinstance(v, float) and v.is_integer():

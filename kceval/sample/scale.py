@@ -79,7 +79,7 @@ def scale(n_projects: int, *, seed: int = 0, years: Iterable[int] = range(2018, 
     # statuses: mostly accepted, some finished, in progress, approved, stopped, suspended
     u = rng.random(n)
     status_i = np.searchsorted(np.cumsum([0.08, 0.12, 0.10, 0.60, 0.08, 0.02]), u, side="right")
-    status_i = np.minimum(status_i, len(STATUSES) - 1)
+    status_i = np.minimum(status_i, STATUSES.index("suspended"))  # a scaled sample reports every status
     status = np.array(STATUSES, dtype=object)[status_i]
     late = rng.integers(-30, 90, n)
     fin = planned + late
@@ -102,6 +102,7 @@ def scale(n_projects: int, *, seed: int = 0, years: Iterable[int] = range(2018, 
         "approved_on": as_dates(start), "planned_end": as_dates(planned), "status": status,
         "finished_on": as_dates(finished_on), "accepted_on": as_dates(accepted_on), "stopped_on": as_dates(stopped_on),
         "output_count": pd.array(output, dtype="Int64"),
+        "note": np.full(n, None, dtype=object),
     })
 
     # events: acceptance and stop on their dates; extensions and adjustments for some projects

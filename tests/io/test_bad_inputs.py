@@ -42,23 +42,23 @@ CASES = [
     ("negative_support.csv", "error", "support_vnd must be greater than 0", 2, SUPPORT),
     ("zero_beneficiaries.csv", "error", "beneficiaries must be at least 1", 4, "Số cơ sở thụ hưởng"),
     ("text_in_money.csv", "error", "'một trăm' is not a number", 3, SUPPORT),
-    ("ambiguous_number.csv", "error", "'1.500' is ambiguous", 4, SUPPORT),
+    ("ambiguous_number.csv", "warning", "could be read with a thousands dot or a decimal point", 4, SUPPORT),
     ("impossible_date.csv", "error", "'31/02/2019' is not a real date", 2, "Ngày phê duyệt"),
     ("swapped_day_month.csv", "error", "planned end is before the approval date", 3, "Thời gian hoàn thành"),
-    ("unknown_status.csv", "error", "'Đang chờ vốn' is not a known status word", 4, "Tình trạng"),
+    ("unknown_status.csv", "error", "'Đang chờ vốn' is not a known status", 4, "Tình trạng"),
     ("unknown_activity.csv", "error", "'Nuôi cá tra' is not a known activity", 2, "Nội dung"),
-    ("duplicate_id.csv", "error", "duplicate project_id", 2, "Mã đề án"),  # rows 2 and 4 (see below)
+    ("duplicate_id.csv", "error", "duplicate project code 'DN-01'", 4, "Mã đề án"),  # rows 2 and 4 (see below)
     ("empty.csv", "error", "the file is empty", None, None),
-    ("header_only.csv", "error", "header row but no data rows", None, None),
-    ("old_excel.xls", "error", "old Excel files (.xls) are not supported", None, None),
-    ("notes.txt", "error", "unsupported file type '.txt'", None, None),
+    ("header_only.csv", "error", "no projects in sheet", 1, None),
+    ("old_excel.xls", "error", "cannot be read as Excel .xls", None, None),
+    ("notes.txt", "error", "no header row recognised", None, None),
     ("corrupt.xlsx", "error", "cannot be read as Excel .xlsx", None, None),
     ("plan_duplicates.csv", "error", "a second plan row for 2019, Đồng Nai, local", 4, "Tỉnh"),
     ("plan_magnitude.csv", "warning", "a province-year plan of 3,000,000 VND is implausible", 2,
      "Kế hoạch được duyệt (triệu đồng)"),
     ("unit_missing.csv", "warning", "a project's support of 150 VND is implausible", 2, "Kinh phí khuyến công"),
     ("executed_over.csv", "warning", "payments (500,000,000 VND) exceed support", 3, SUPPORT),
-    ("totals_wrong.csv", "warning", "the totals row says 600,000,000 VND but the project rows above sum to 535,500,000",
+    ("totals_wrong.csv", "error", "says 600,000,000 VND but the 3 project row(s) it covers sum to 535,500,000",
      5, SUPPORT),
     ("canonical_unknown_payment", "error", "points to an unknown project", 3, "project_id"),
     ("wrong_dtype.parquet", "error", "True is a true/false value, not a number", 2, SUPPORT),
@@ -83,7 +83,8 @@ def test_unknown_province_hint_suggests_the_right_name():
 
 def test_duplicate_project_id_names_both_rows():
     _, problems = run("duplicate_id.csv")
-    assert sorted(p.row for p in problems if p.message == "duplicate project_id") == [2, 4]
+    dup = [p for p in problems if "appears 2 times" in p.message]
+    assert len(dup) == 1 and dup[0].row == 4 and "(rows 2, 4)" in dup[0].message  # one cause, one message
 
 
 def test_ambiguous_number_resolved_by_the_column_convention():
@@ -122,8 +123,8 @@ def test_totals_rows_excluded_with_note_never_double_counted(name):
     loaded, problems = run(name)
     # three projects of 150 + 85.5 + 300 million VND; the totals rows are not added again
     assert loaded.tables["projects"]["support_vnd"].sum() == 535_500_000
-    assert loaded.excluded["totals rows excluded"] == (1 if name == "totals_end.csv" else 2)
-    assert any("totals rows excluded" in n for n in loaded.notes)
+    assert loaded.excluded["total and subtotal rows checked"] == (1 if name == "totals_end.csv" else 2)
+    assert any("total and subtotal rows checked, not counted as projects" in n for n in loaded.notes)
     assert not [p for p in problems if p.severity == "error"]
 
 
@@ -132,12 +133,12 @@ def test_section_rows_give_the_source():
     src = loaded.tables["projects"].set_index("title")["source"]
     assert src["Đào tạo nghề mây tre đan"] == "national"          # under "I. Khuyến công quốc gia"
     assert src["Hỗ trợ máy đóng gói cho cơ sở Minh Phát"] == "local"  # under "II. Khuyến công địa phương"
-    assert loaded.excluded["section heading rows skipped"] == 2
+    assert loaded.excluded["section rows read as headings"] == 2
 
 
 def test_totals_row_matching_the_sum_is_noted():
     loaded, problems = run("totals_end.csv")
-    assert any("totals row 5 matches the sum" in n for n in loaded.notes)
+    assert any("total row 5 ('Tổng cộng') matches the 3 project row(s) it covers" in n for n in loaded.notes)
 
 
 @pytest.mark.parametrize("name,encoding", [("cp1258.csv", "cp1258"), ("utf8_bom.csv", "utf-8 with BOM"),
@@ -270,6 +271,6 @@ def test_canonical_parquet_with_wrong_dtypes_and_a_damaged_table():
 
 def test_column_number_row_under_the_header_is_skipped_and_counted():
     loaded, problems = run("column_numbers.csv")
-    assert len(loaded.tables["projects"]) == 3 and loaded.excluded["column-number rows skipped"] == 1
+    assert len(loaded.tables["projects"]) == 3 and loaded.excluded["column-number row skipped"] == 1
     assert loaded.origins["projects"]["row"].tolist() == [3, 4, 5]
     assert not [p for p in problems if p.severity == "error"]

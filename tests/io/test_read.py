@@ -11,9 +11,12 @@ import pytest
 from kceval.dataset.validate import validate_tables
 from kceval.errors import ParameterError
 from kceval.io import import_summary, read_dataset, write_tables
-from kceval.io.numbers import ParseError, as_of_from_text, parse_date, split_unit, year_from_text
+from kceval.io.dates import as_of_from_text, parse_date, year_from_text
+from kceval.io.headers import map_header
+from kceval.io.numbers import ParseError, split_unit
+from kceval.io.statuses import parse_status
 from kceval.io.textfile import decode_text
-from kceval.io.words import map_header, parse_activity, parse_source, parse_status, province_from_text
+from kceval.io.words import parse_activity, parse_source, province_from_text
 from kceval.paths import SAMPLE_DIR
 from tests.support import BAD_INPUTS
 
@@ -106,7 +109,7 @@ def test_messy_folder_and_summary(tmp_path):
     assert not v.errors
     s = import_summary(loaded)
     assert "projects 1" in s and "payments 1" in s
-    assert "blank rows skipped: 1" in s and "totals rows excluded: 1" in s
+    assert "blank rows skipped: 1" in s and "total and subtotal rows checked: 1" in s
     assert "README.md" in s  # the ignored file is listed
 
 
@@ -152,7 +155,7 @@ def test_canonical_sample_sized_load_validates(tmp_path):
     ("TIẾN ĐỘ", ("status", None)), ("Ngày nghiệm thu", ("accepted_on", None)),
     ("Lũy kế giải ngân (tỷ đồng)", ("executed", "ty")), ("Kinh phí đã thực hiện lũy kế", ("executed", None)),
     ("Kế hoạch được duyệt", ("approved", None)), ("support_vnd", ("support_vnd", "dong")),
-    ("Kinh phí\n(triệu đồng)", ("support_vnd", "trieu")), ("Ghi chú", (None, None)),
+    ("Kinh phí\n(triệu đồng)", ("support_vnd", "trieu")), ("Ghi chú", ("note", None)),
 ])
 def test_map_header(header, expected):
     assert map_header(header) == expected
@@ -212,7 +215,8 @@ def test_year_and_province_from_title():
     ],
 )
 def test_status_words(word, expected):
-    assert parse_status(word) == expected
+    r = parse_status(word)
+    assert (r.status, r.event) == expected
 
 
 @pytest.mark.parametrize("word,expected", [
@@ -279,14 +283,14 @@ def test_workbook_with_project_plan_and_notes_sheets(tmp_path):
     assert not validate_tables(loaded.tables, loaded.origins).errors
 
 
-def test_source_parameter_and_warning_when_missing(tmp_path):
+def test_source_parameter_and_error_when_missing(tmp_path):
     f = tmp_path / "x.csv"
     f.write_text("Tên đề án,Tỉnh,Năm,Nội dung,Kinh phí (triệu đồng),Ngày phê duyệt,Thời gian hoàn thành,Tình trạng\n"
                  "A,Long An,2019,Tư vấn,30,01/03/2019,30/09/2019,Hoàn thành\n", encoding="utf-8")
     loaded = read_dataset(f)
     w = [p for p in loaded.problems if "funding source" in p.message]
-    assert len(w) == 1 and w[0].severity == "warning" and "--source" in w[0].hint
-    assert loaded.tables["projects"]["source"].tolist() == ["local"]
+    assert len(w) == 1 and w[0].severity == "error" and "--source" in w[0].hint  # never assumed
+    assert loaded.tables["projects"].empty
     loaded = read_dataset(f, source="national")
     assert not [p for p in loaded.problems if "funding source" in p.message]
     assert loaded.tables["projects"]["source"].tolist() == ["national"]

@@ -9,7 +9,7 @@ import csv
 import io
 import re
 import shutil
-import unicodedata
+import sys
 import zipfile
 from pathlib import Path
 
@@ -17,6 +17,11 @@ import openpyxl
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parents[2]) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(HERE.parents[2]))
+
+from tests.io.layouts import encode_cp1258  # noqa: E402
+
 HEAD = ["STT", "Tên đề án", "Tỉnh", "Nguồn vốn", "Nội dung", "Số cơ sở thụ hưởng",
         "Kinh phí khuyến công (triệu đồng)", "Ngày phê duyệt", "Thời gian hoàn thành", "Tình trạng"]
 GOOD = [
@@ -33,31 +38,6 @@ def rows_with(col: str, row: int, value: str, head=HEAD, good=GOOD) -> list[list
     """The good rows with one cell replaced (row is 0-based among the data rows)."""
     out = [list(r) for r in good]
     out[row][head.index(col)] = value
-    return out
-
-
-def encode_cp1258(text: str) -> bytes:
-    """Windows-1258 bytes of text: precomposed where the code page has the letter, else base + tone mark."""
-    out = b""
-    for c in unicodedata.normalize("NFC", text):
-        try:
-            out += c.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        d = unicodedata.normalize("NFD", c)
-        base, marks = d[0], list(d[1:])
-        for m in marks:  # e.g. ộ = ô (in the code page) + combining dot below
-            comp = unicodedata.normalize("NFC", base + m)
-            if len(comp) == 1:
-                try:
-                    comp.encode("cp1258")
-                except UnicodeEncodeError:
-                    continue
-                base = comp
-                marks.remove(m)
-                break
-        out += (base + "".join(marks)).encode("cp1258")
     return out
 
 
