@@ -28,8 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="+", help="a folder of canonical tables or provincial spreadsheets")
     v.add_argument("--json", action="store_true", help="print every problem as JSON")
     v.add_argument("--money-unit", choices=list(MONEY_UNITS), help="unit of money columns whose header states none")
-    v.add_argument("--as-of", help="as-of date (YYYY-MM-DD) of cumulative 'executed' columns")
-    v.add_argument("--source", choices=SOURCES, help="source of funds when sheets omit it")
+    v.add_argument("--as-of", help="as-of date (YYYY-MM-DD) when a sheet states none")
+    v.add_argument("--year", type=int, help="plan year when a sheet states none")
+    v.add_argument("--province", help="province when a sheet states none")
+    v.add_argument("--source", choices=SOURCES, help="source of funds when a sheet states none")
+    v.add_argument("--columns", metavar="MAP.toml", help="mapping file naming headers kceval does not know")
+    v.add_argument("--include-hidden", action="store_true", help="read hidden sheets too (skipped by default)")
 
     i = sub.add_parser("import", help="messy inputs in, canonical tables out (all or nothing)",
                        description="Read provincial report files (.xlsx .xls .ods .csv .txt .parquet) into "
@@ -91,9 +95,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_validate(a: argparse.Namespace) -> int:
     from .dataset.validate import validate_tables  # deferred: see the module notes
+    from .io.mapping import read_column_map
     from .io.read import read_dataset
 
-    loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source)
+    mapping = read_column_map(a.columns) if a.columns else None
+    loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source, year=a.year,
+                          province=a.province, columns=mapping, include_hidden=a.include_hidden)
     v = validate_tables(loaded.tables, loaded.origins)
     problems = loaded.problems + v.problems
     n_err = sum(p.severity == "error" for p in problems)
