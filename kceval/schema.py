@@ -41,6 +41,9 @@ SUPPORT_CAPS: dict[str, tuple[int, bool]] = {
     "brand": (35_000_000, True), "consulting": (35_000_000, True), "linkage": (150_000_000, False),
     "industrial_cluster": (3_000_000_000, False),
 }
+# The largest amount a cell may hold: 10,000 billion VND, far above any project or plan (DOMAIN.md: the national
+# programme's five-year total is 1,436 billion) and low enough that a million such cells sum without overflow.
+MONEY_MAX_VND: int = 10**13
 # Units money is written in (DOMAIN.md): code -> đồng per unit. Money is stored in đồng.
 MONEY_UNITS: dict[str, int] = {"dong": 1, "nghin": 10**3, "trieu": 10**6, "ty": 10**9}
 
@@ -54,8 +57,8 @@ class Plans(pa.DataFrameModel):
     year: Series[int] = pa.Field(ge=2000, le=2100)
     province: Series[str] = pa.Field(isin=_PROV)
     source: Series[str] = pa.Field(isin=list(SOURCES))
-    approved_vnd: Series[np.int64] = pa.Field(ge=0)
-    revised_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    approved_vnd: Series[np.int64] = pa.Field(ge=0, le=MONEY_MAX_VND)
+    revised_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MONEY_MAX_VND, nullable=True)
 
     class Config:
         coerce = True
@@ -73,8 +76,8 @@ class Projects(pa.DataFrameModel):
     beneficiaries: Series[np.int64] = pa.Field(ge=1)
     pilot: Series[bool]
     group: Series[bool]
-    support_vnd: Series[np.int64] = pa.Field(gt=0)
-    counterpart_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    support_vnd: Series[np.int64] = pa.Field(gt=0, le=MONEY_MAX_VND)
+    counterpart_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MONEY_MAX_VND, nullable=True)
     approved_on: Series[pd.Timestamp]
     planned_end: Series[pd.Timestamp]
     status: Series[str] = pa.Field(isin=list(STATUSES))
@@ -95,7 +98,7 @@ class Events(pa.DataFrameModel):
     date: Series[pd.Timestamp]
     kind: Series[str] = pa.Field(isin=list(EVENT_KINDS))
     new_planned_end: Series[pd.Timestamp] = pa.Field(nullable=True)
-    new_support_vnd: Series[pd.Int64Dtype] = pa.Field(gt=0, nullable=True)
+    new_support_vnd: Series[pd.Int64Dtype] = pa.Field(gt=0, le=MONEY_MAX_VND, nullable=True)
     note: Series[str] = pa.Field(nullable=True)
 
     class Config:
@@ -107,7 +110,7 @@ class Payments(pa.DataFrameModel):
 
     project_id: Series[str]
     date: Series[pd.Timestamp]
-    amount_vnd: Series[np.int64]
+    amount_vnd: Series[np.int64] = pa.Field(ge=-MONEY_MAX_VND, le=MONEY_MAX_VND)
 
     class Config:
         coerce = True

@@ -107,8 +107,9 @@ class Dataset(ProblemsMixin):
 
         With ``strict=True`` any error raises :class:`~kceval.errors.DataError` instead.
         """
-        v: Validated = validate_tables(tables, origins)
-        probs = list(problems) + v.problems
+        problems = list(problems)
+        v: Validated = validate_tables(tables, origins, reported=problems)
+        probs = problems + v.problems
         if strict and any(p.severity == "error" for p in probs):
             raise DataError(probs)
         t = {k: v.tables[k] for k in TABLES}

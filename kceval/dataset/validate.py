@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import Problem, ProblemsMixin
-from ..schema import MODELS, TABLES, coerce_table, empty
+from ..schema import MODELS, MONEY_MAX_VND, TABLES, coerce_table, empty
 
 HINTS: dict[str, str] = {
     "province": "write one of the 63 provinces (e.g. 'Đồng Nai'); see kceval.geo.PROVINCE_NAMES",
@@ -89,6 +89,60 @@ def _check_message(col: str, check: str, value: Any) -> str:
     return f"{col} fails the check {check}"
 
 
+# the dates a khuyến công record can carry: the programme began under Decree 134/2004 (DOMAIN.md), and no plan
+# runs past the next national programme's horizon
+DATE_WINDOW = (pd.Timestamp("2000-01-01"), pd.Timestamp("2040-12-31"))
+DATE_WINDOW_COLUMNS = {"projects": ("approved_on", "planned_end", "finished_on", "accepted_on", "stopped_on"),
+                       "events": ("date", "new_planned_end"), "payments": ("date",), "plans": ()}
+INT64_SAFE = 9.0e18  # a money column whose absolute sum passes this would overflow int64 sums
+_WHOLE = {"plans": ("year", "approved_vnd", "revised_vnd"),
+          "projects": ("year", "beneficiaries", "support_vnd", "counterpart_vnd", "output_count"),
+          "events": ("new_support_vnd",), "payments": ("amount_vnd",)}
+_MONEY = {"approved_vnd", "revised_vnd", "support_vnd", "counterpart_vnd", "new_support_vnd", "amount_vnd"}
+_YES_NO = {True: True, False: False, "true": True, "false": False, "1": True, "0": False, "có": True, "co": True,
+           "không": False, "khong": False, "yes": True, "no": False, "x": True}
+
+
+def _cell_problems(table: str, df: pd.DataFrame, origin: pd.DataFrame) -> tuple[list[Problem], set[tuple[Any, str]]]:
+    """Cells a dtype coercion would silently change: a fraction in a whole-number column ("2018.5" -> 2018),
+    an amount beyond :data:`~kceval.schema.MONEY_MAX_VND` or beyond int64, a yes/no cell that is neither
+    ("không" would coerce to True). Returns the problems and the (row, column) cells reported."""
+    problems: list[Problem] = []
+    cells: set[tuple[Any, str]] = set()
+    for col in _WHOLE[table]:
+        if col not in df.columns or not len(df):
+            continue
+        raw = df[col]
+        num = pd.to_numeric(raw.astype(object).where(raw.notna(), None), errors="coerce").astype("float64")
+        frac = num.notna() & (num != np.floor(num))
+        huge = num.notna() & (num.abs() > (MONEY_MAX_VND if col in _MONEY else 10**9))
+        for idx in raw.index[(frac | huge).to_numpy()]:
+            msg = (f"{col} must be a whole number" if frac[idx] else
+                   f"{col} of {raw[idx]} is beyond any plausible amount (at most {MONEY_MAX_VND:,} VND)"
+                   if col in _MONEY else f"{col} of {raw[idx]} is not a plausible count")
+            problems.append(_problem("error", table, idx, origin, col, raw[idx], msg,
+                                     "write whole đồng (money is stored in integer VND)" if col in _MONEY else ""))
+            cells.add((idx, col))
+    for col in ("pilot", "group"):
+        if table == "projects" and col in df.columns and df[col].dtype == object:
+            for idx, v in df[col].items():
+                key = v.strip().lower() if isinstance(v, str) else v
+                if v is not None and not (isinstance(v, float) and np.isnan(v)) and key not in _YES_NO:
+                    problems.append(_problem("error", table, idx, origin, col, v, f"{v!r} is not a yes/no value",
+                                             "write true/false (or có/không)"))
+                    cells.add((idx, col))
+    return problems, cells
+
+
+def _yes_no(df: pd.DataFrame) -> pd.DataFrame:
+    """pilot and group written as words (có/không, yes/no, 1/0) read as booleans; other values are left for
+    :func:`_cell_problems` to report."""
+    for col in ("pilot", "group"):
+        if col in df.columns and df[col].dtype == object:
+            df[col] = df[col].map(lambda v: _YES_NO.get(v.strip().lower() if isinstance(v, str) else v, v))
+    return df
+
+
 def _schema_problems(table: str, df: pd.DataFrame,
                      origin: pd.DataFrame) -> tuple[list[Problem], set[Any], bool, pd.DataFrame | None]:
     """Pandera checks of one table.
@@ -133,12 +187,15 @@ def _schema_problems(table: str, df: pd.DataFrame,
     return problems, bad, fatal, None
 
 
-def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataFrame] | None = None) -> Validated:
+def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataFrame] | None = None,
+                    reported: list[Problem] | None = None) -> Validated:
     """Validate the four canonical tables together and report every problem at once.
 
     Rows with an *error* are excluded from the returned tables (and listed in ``excluded``);
     rows with a *warning* stay. Payments and events of excluded projects are excluded too,
-    each with its own problem, so that nothing disappears silently.
+    each with its own problem, so that nothing disappears silently. ``reported`` are the errors
+    the reader already found: a cell it reported (a date it could not read) is not reported
+    again as empty.
 
     Examples
     --------
@@ -153,13 +210,43 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
     bad: dict[str, set] = {t: set() for t in TABLES}
     passed: dict[str, pd.DataFrame] = {}
     for t in TABLES:
-        p, b, fatal, ok_frame = _schema_problems(t, tables[t], origins[t])
+        cp, cells = _cell_problems(t, tables[t], origins[t])
+        problems += cp
+        bad[t] |= {idx for idx, _ in cells}
+        frame = _yes_no(tables[t].copy()) if t == "projects" else tables[t]
+        if cells:  # those cells are reported: a neutral value stands in so that the schema judges the rest
+            frame = frame.copy()
+            for idx, col in cells:
+                frame[col] = frame[col].astype(object)
+                frame.at[idx, col] = {"year": 2000, "pilot": False, "group": False}.get(col, 1)
+        p, b, fatal, ok_frame = _schema_problems(t, frame, origins[t])
         problems += p
         bad[t] |= b if not fatal else set(tables[t].index)
-        if ok_frame is not None:
-            tables[t] = passed[t] = ok_frame
+        if ok_frame is not None:  # typed; its stand-in cells sit in rows already excluded
+            tables[t] = ok_frame
+            if not cells:
+                passed[t] = ok_frame
+        elif t == "projects":
+            tables[t] = _yes_no(tables[t].copy())
 
     # cross-table checks work on the rows that passed the schema
+    ok = {t: tables[t].drop(index=list(bad[t])) for t in TABLES}
+    for t, col in (("plans", "approved_vnd"), ("projects", "support_vnd"), ("payments", "amount_vnd")):
+        if len(ok[t]) and float(ok[t][col].astype(float).abs().sum()) > INT64_SAFE:
+            problems.append(_problem("error", t, None, origins[t], col, None,
+                                     f"the {col} column adds up to more than can be summed exactly in integer VND",
+                                     "check the unit of the amounts"))
+            bad[t] |= set(ok[t].index)
+    for t, cols in DATE_WINDOW_COLUMNS.items():
+        for col in cols:
+            d = ok[t][col] if col in ok[t].columns else pd.Series(dtype="datetime64[ns]")
+            odd = d.notna() & ((d < DATE_WINDOW[0]) | (d > DATE_WINDOW[1]))
+            for idx in d.index[odd.to_numpy()]:
+                problems.append(_problem("error", t, idx, origins[t], col, d[idx].date(),
+                                         f"{col} {d[idx].date()} is outside the programme's years "
+                                         f"({DATE_WINDOW[0].year}–{DATE_WINDOW[1].year})",
+                                         "check the year, and the day/month order"))
+                bad[t].add(idx)
     ok = {t: tables[t].drop(index=list(bad[t])) for t in TABLES}
     plans, proj, ev, pay = ok["plans"], ok["projects"], ok["events"], ok["payments"]
 
@@ -257,5 +344,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
             clean[t] = passed[t]  # validated once above
         else:
             clean[t] = MODELS[t].validate(frame[~drop]) if (~drop).any() else empty(t)
+    seen = {(p.file, p.sheet, p.row, p.column) for p in reported or () if p.severity == "error" and p.row}
+    problems = [p for p in problems if (p.file, p.sheet, p.row, p.column) not in seen]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.sheet or "", p.row or 0))
     return Validated(clean, problems, excluded)

@@ -5,6 +5,7 @@ reader returns.
 from __future__ import annotations
 
 import io as _io
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from ..errors import DataError, Problem
 from ..paths import file_sha256
 from ..schema import TABLES, coerce_table
 from .cells import parse_cells
+from .csvsafe import restore_frame
 from .dates import parse_date
 from .textfile import decode_text, sniff_delimiter
 
@@ -80,6 +82,10 @@ def _read_canonical(path: Path, table: str) -> tuple[pd.DataFrame | None, list[P
             df = pd.read_csv(_io.StringIO(text), sep=sniff_delimiter(text[:20000]),
                              dtype={"project_id": str, "province": str, "title": str, "note": str},
                              keep_default_na=False, na_values=[""])
+            restore_frame(df)  # the quote kceval puts before formula-like text (csvsafe)
+        for c in df.columns:  # NFD text (macOS, some editors) compares equal to the NFC names of geo
+            if df[c].dtype == object:
+                df[c] = df[c].map(lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v)
     except Exception as exc:  # noqa: BLE001 - pandas/pyarrow raise many types for a damaged file
         return None, [Problem("error", str(path), None, None, None, None,
                               f"the {table} table cannot be read ({type(exc).__name__}: {str(exc)[:120]})",

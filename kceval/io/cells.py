@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..schema import MONEY_MAX_VND
 from .numbers import ParseError, is_empty, number_convention, parse_money, split_money_text
 
 # "1.234" or "1,234": a thousands separator or a decimal mark, both readings plausible
@@ -82,10 +83,18 @@ def money_reader(unit: str, column_convention: str | None, sheet_convention: str
                 num = v
             if is_one_group(num):
                 guessed.append(v)
-                return parse_money(v, unit, "vi")
-        return parse_money(v, unit, conv)
+                return _bounded(parse_money(v, unit, "vi"), v)
+        return _bounded(parse_money(v, unit, conv), v)
 
     return read, guessed
+
+
+def _bounded(x: int | None, raw: Any) -> int | None:
+    """An amount within ±MONEY_MAX_VND; beyond it a unit or a typing slip is certain (and int64 would overflow)."""
+    if x is not None and abs(x) > MONEY_MAX_VND:
+        raise ParseError(f"{raw!r} is {x:,} VND, beyond any plausible amount (at most {MONEY_MAX_VND:,} VND)",
+                         "check the unit and the thousands separators")
+    return x
 
 
 def sheet_convention(columns: Iterable[pd.Series]) -> str | None:

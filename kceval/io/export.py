@@ -14,6 +14,7 @@ from ..checks import check_choice
 from ..errors import ParameterError, Problem
 from ..paths import write_atomic
 from ..schema import SORT_KEYS, TABLES, coerce_table, columns, empty
+from .csvsafe import neutralise_frame
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format: str = "csv") -> list[Path]:
@@ -23,7 +24,9 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
     ``os.replace``. CSV is UTF-8 without BOM, ``\\n`` line endings, no index, dates as
     YYYY-MM-DD, rows sorted (plans by year, province, source; projects by project_id; events
     by project_id, date, kind; payments by project_id, date, amount), so the same tables give
-    byte-identical files. Only canonical columns are written; missing tables are written empty.
+    byte-identical files. Text that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``,
+    ``@…``) is written with a leading single quote (:mod:`kceval.io.csvsafe`); kceval reads it back
+    without the quote. Only canonical columns are written; missing tables are written empty.
 
     Examples
     --------
@@ -46,8 +49,8 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
             raise ParameterError(f"`tables[{t!r}]` must have the columns {', '.join(columns(t))}; missing {missing}")
         df = df[columns(t)].sort_values(SORT_KEYS[t], kind="mergesort").reset_index(drop=True)
         path = out / f"{t}.{format}"
-        if format == "csv":
-            data = df.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode("utf-8")
+        if format == "csv":  # text that Excel would run as a formula is quoted (csvsafe), read back losslessly
+            data = neutralise_frame(df).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode("utf-8")
         else:
             buf = _io.BytesIO()
             df.to_parquet(buf, index=False)
@@ -81,5 +84,5 @@ def write_rejected(problems: list[Problem], out_dir: str | Path) -> Path:
                       columns=["file", "sheet", "row", "reasons"])
     path = Path(out_dir) / "rejected.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    write_atomic(path, neutralise_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return path

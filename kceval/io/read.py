@@ -47,10 +47,16 @@ def _text_grid(path: Path, notes: list[str]) -> Grid:
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delim)
     rows: list[list[Any]] = []
     nums, prev = [], 0
-    for r in reader:  # line_num gives the editor's line of each record (quoted newlines included)
-        nums.append(prev + 1)
-        prev = reader.line_num
-        rows.append(r)
+    try:
+        for r in reader:  # line_num gives the editor's line of each record (quoted newlines included)
+            nums.append(prev + 1)
+            prev = reader.line_num
+            rows.append(r)
+    except csv.Error as exc:  # a cell past the csv module's limit: most often a quote that is never closed
+        raise DataError([Problem("error", str(path), None, prev + 1, None, None,
+                                 f"a cell starting on this line runs on for more than {csv.field_size_limit():,} "
+                                 f"characters ({exc})", "a quote (\") is probably not closed: close it, or "
+                                 "remove the stray quote")]) from None
     return Grid(str(path), None, rows, nums, slug(path.stem))
 
 
@@ -111,6 +117,8 @@ def read_grids(path: str | Path, *, include_hidden: bool = False) -> tuple[list[
     except UnicodeDecodeError:
         raise _file_problem(path, "the file is not text in UTF-8, UTF-16, Windows-1258 or Windows-1252",
                             "save it as CSV UTF-8") from None
+    except DataError:
+        raise  # already located
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a damaged file
         kind = "Parquet" if suffix == ".parquet" else "text"
         raise _file_problem(path, f"the file cannot be read as {kind} ({type(exc).__name__}: {str(exc)[:120]})",

@@ -100,7 +100,10 @@ def sniff_delimiter(text: str) -> str:
     lines = text.splitlines()[:40]
     best, best_score = ",", 0
     for d in (",", ";", "\t"):
-        widths = [len(r) for r in csv.reader(lines, delimiter=d) if len(r) > 1]
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=d) if len(r) > 1]
+        except csv.Error:  # e.g. a quote never closed: the reader locates it later
+            continue
         if not widths:
             continue
         mode = Counter(widths).most_common(1)[0][0]

@@ -76,7 +76,8 @@ def headline_figures(ctx: ReportContext) -> dict[str, Any]:
 
 
 def headline_sentence(ctx: ReportContext) -> HTML:
-    """One sentence with the headline figures, in the report language."""
+    """One sentence with the headline figures, in the report language; above it, when rows of the input data
+    were excluded because of errors, how many (the data-quality section lists them)."""
     s, lang = ctx.summary, ctx.lang
     name = display_name(ctx)
     msg = label("sentence", lang).format(
@@ -89,7 +90,10 @@ def headline_sentence(ctx: ReportContext) -> HTML:
         gap=_m(s.get("gap_to_target_vnd"), lang),
         forecast=_forecast(s, lang),
     )
-    return HTML(f'<p class="kc-lead">{html.escape(msg)}</p>')
+    n_excluded = sum(len(ctx.ds.excluded.get(t, ())) for t in ("plans", "projects", "events", "payments"))
+    warn = (f'<p class="kc-note kc-excluded" role="note"><strong>'
+            f'{html.escape(label("excluded_banner", lang).format(n=n_excluded))}</strong></p>' if n_excluded else "")
+    return HTML(f'{warn}<p class="kc-lead">{html.escape(msg)}</p>')
 
 
 def headline_table(ctx: ReportContext) -> HTML:

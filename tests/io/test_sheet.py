@@ -125,17 +125,34 @@ def test_header_and_no_projects():
 
 def test_amount_1000_times_the_legal_cap_names_the_likely_unit():
     # two projects only (too few for a column median): the brand cap (35 million per brand, 1.5× for priority
-    # areas: TTLT 26/2014 Art. 6.2, DOMAIN.md) shows that 35.000.000 "triệu" was typed in đồng
+    # areas: TTLT 26/2014 Art. 6.2, DOMAIN.md) shows that 35.000 "triệu" was typed in nghìn đồng
     rows = [["Báo cáo khuyến công tỉnh Đồng Nai năm 2020 (đơn vị tính: triệu đồng)"],
             ["STT", "Tên đề án", "Nội dung", "Nguồn vốn", "Số cơ sở thụ hưởng", "Kinh phí", "Ngày phê duyệt",
              "Thời gian hoàn thành", "Tình trạng"],
-            [1, "Thương hiệu nước mắm", "Xây dựng thương hiệu", "KCĐP", 1, 35_000_000, "01/03/2020", "30/11/2020",
+            [1, "Thương hiệu nước mắm", "Xây dựng thương hiệu", "KCĐP", 1, 35_000, "01/03/2020", "30/11/2020",
              "Đang thực hiện"],
             [2, "Máy sấy", "Máy móc thiết bị", "KCĐP", 2, 300, "01/03/2020", "30/11/2020", "Đang thực hiện"]]
     part = import_grid(Grid("dn.xlsx", "Sheet1", rows, [1, 2, 3, 4], "dn"))
     errors = [p for p in part.problems if p.severity == "error"]
     assert len(errors) == 1 and errors[0].row == 3 and errors[0].column == "Kinh phí"
-    assert "about 1,000,000× more than the legal cap for brand (52,500,000 VND" in errors[0].message
-    assert errors[0].message.endswith("probably typed in đồng, not triệu đồng")
+    assert "about 1,000× more than the legal cap for brand (52,500,000 VND" in errors[0].message
+    assert errors[0].message.endswith("probably typed in nghìn đồng, not triệu đồng")
     assert part.tables["projects"]["title"].tolist() == ["Máy sấy"]  # the bad row is left out, and listed
     assert part.rejected[0]["row"] == 3
+
+
+@pytest.mark.parametrize("other, expected", [
+    ("30", [1_234_000, 12_345_000, 30_000_000]),                 # no cell decides: the Vietnamese reading, warned
+    ("1,234.5", [1_234_000_000, 12_345_000_000, 1_234_500_000]),  # "1,234.5" shows English thousands commas
+    ("32,5", [1_234_000, 12_345_000, 32_500_000]),                # "32,5" shows the decimal comma
+])
+def test_thousands_commas_follow_the_same_rule_as_dots(other, expected):
+    rows = [["Báo cáo khuyến công tỉnh Long An năm 2020"],
+            ["Tên đề án", "Nội dung", "Nguồn vốn", "Kinh phí (triệu đồng)", "Ngày phê duyệt", "Thời gian hoàn thành",
+             "Tình trạng"]]
+    rows += [[f"Đề án {i}", "Đào tạo nghề", "KCĐP", v, "01/03/2020", "30/11/2020", "Đang thực hiện"]
+             for i, v in enumerate(["1,234", "12,345", other])]
+    part = import_grid(Grid("la.csv", None, rows, list(range(1, 6)), "la"))
+    assert part.tables["projects"]["support_vnd"].tolist() == expected
+    warned = [p for p in part.problems if "could be read with a thousands dot or a decimal point" in p.message]
+    assert len(warned) == (1 if other == "30" else 0) and (not warned or warned[0].row == 3)

@@ -88,3 +88,18 @@ def test_pefa_table_names_its_window_and_lines(dong_nai):
     region = report.open_report(region="south", year=2021, as_of="2021-06-30", lang="vi")
     vi = _text(sections.pefa_table(region))
     assert "đến 31/1 năm sau" in vi and "PI-2 so sánh các tỉnh" in vi
+
+
+def test_rows_excluded_because_of_errors_are_stated_at_the_top(tmp_path, dong_nai):
+    from kceval.io import write_tables
+    from tests.support import tiny_tables
+
+    t = tiny_tables()
+    t["projects"].loc[t["projects"].index[0], "province"] = "Atlantis"  # an error: the row is excluded
+    write_tables(t, tmp_path)
+    ctx = report.open_report(province=t["projects"]["province"].iloc[1], year=2019, as_of="2019-12-31",
+                             data=str(tmp_path), lang="en")
+    n = sum(len(v) for v in ctx.ds.excluded.values())
+    assert n >= 1
+    assert f"Note: {n} rows of the input data were excluded because of errors" in _text(sections.headline_sentence(ctx))
+    assert "excluded because of errors" not in _text(sections.headline_sentence(dong_nai["en"]))  # none: no note
