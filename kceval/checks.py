@@ -6,8 +6,11 @@ values and what was received (the style of seaborn's messages).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -79,3 +82,51 @@ def to_date(name: str, value: Any) -> pd.Timestamp:
     if ts is pd.NaT or pd.isna(ts):
         raise ParameterError(f"`{name}` must be a date written YYYY-MM-DD; received {value!r}")
     return ts.normalize()
+
+
+def check_out_dir(name: str, value: Any) -> Path:
+    """An output folder kceval can create and write to, checked before any work starts.
+
+    The folder (and any missing parents) is created and a probe file written in it and removed,
+    so that a file in the way, a name too long, a read-only place or a parent that is a file is
+    a usage error naming ``name`` rather than a traceback after minutes of work. Folders this
+    check created are removed again: a command that then fails writes nothing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_out_dir("out", tempfile.mkdtemp()).is_dir()
+    True
+    >>> check_out_dir("out", "/proc/kceval")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kceval.errors.ParameterError: `out` must be a folder kceval can create and write files in; received ...
+    """
+    if not isinstance(value, (str, os.PathLike)) or not os.fspath(value) or "\x00" in os.fspath(value):
+        raise ParameterError(f"`{name}` must be a folder path; received {value!r}")
+    path = Path(value)
+
+    def refuse(why: str) -> ParameterError:
+        return ParameterError(
+            f"`{name}` must be a folder kceval can create and write files in; received {os.fspath(value)!r} ({why})")
+
+    missing: list[Path] = []  # the folders this check creates, deepest first, to remove them again
+    try:
+        if path.exists() and not path.is_dir():
+            raise refuse("an existing file, not a folder")
+        p = path.absolute()
+        while not p.exists() and p != p.parent:
+            missing.append(p)
+            p = p.parent
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".kceval-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:  # stat or mkdir: a name too long, no permission, a parent that is a file...
+        raise refuse(exc.strerror or type(exc).__name__) from None
+    finally:
+        for d in missing:
+            try:
+                d.rmdir()
+            except OSError:
+                break  # not created by us after all, or not empty: leave it
+    return path

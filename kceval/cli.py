@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .checks import check_out_dir
 from .errors import DataError, KcevalError, ParameterError
 from .geo import REGIONS
 from .schema import MONEY_UNITS, SOURCES
@@ -101,7 +104,7 @@ def _cmd_validate(a: argparse.Namespace) -> int:
     mapping = read_column_map(a.columns) if a.columns else None
     loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source, year=a.year,
                           province=a.province, columns=mapping, include_hidden=a.include_hidden)
-    v = validate_tables(loaded.tables, loaded.origins)
+    v = validate_tables(loaded.tables, loaded.origins, reported=loaded.problems)
     problems = loaded.problems + v.problems
     n_err = sum(p.severity == "error" for p in problems)
     if a.json:
@@ -121,13 +124,15 @@ def _cmd_import(a: argparse.Namespace) -> int:
 
     if not a.out and not a.explain:
         raise ParameterError("`--out` is required (the folder to write the tables to), unless --explain is given")
+    if not a.explain:
+        check_out_dir("--out", a.out)
     mapping = read_column_map(a.columns) if a.columns else None
     loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source, year=a.year,
                           province=a.province, columns=mapping, include_hidden=a.include_hidden)
     if a.explain:
         print(loaded.explanation)
         return 1 if any(p.severity == "error" for p in loaded.problems) else 0
-    v = validate_tables(loaded.tables, loaded.origins)
+    v = validate_tables(loaded.tables, loaded.origins, reported=loaded.problems)
     problems = loaded.problems + v.problems
     n_err = sum(p.severity == "error" for p in problems)
     print(import_summary(loaded))
@@ -148,9 +153,52 @@ def _cmd_import(a: argparse.Namespace) -> int:
 def _cmd_sample(a: argparse.Namespace) -> int:
     from .sample import write_sample  # deferred: see the module notes
 
+    check_out_dir("--out", a.out)
     for path in write_sample(a.out):
         print(f"wrote {path}")
     return 0
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_ROW_WORD = {"plans": "plan", "projects": "project", "events": "event", "payments": "payment"}
+
+
+def excluded_counts(ds: Any) -> dict[str, int]:
+    """Rows of each table left out of every figure because of errors (the whole data, not a selection).
+
+    A row with errors may have no valid province or year, so it cannot be placed in a selection.
+
+    Examples
+    --------
+    >>> from kceval.dataset import Dataset
+    >>> excluded_counts(Dataset.load())
+    {'plans': 0, 'projects': 0, 'events': 0, 'payments': 0}
+    """
+    return {t: len(ds.excluded.get(t, ())) for t in _ROW_WORD}
+
+
+def excluded_note(ds: Any) -> str | None:
+    """One line saying how many rows errors excluded and why, or None when the data have no error.
+
+    The reasons are the error messages with their quoted values left out, most frequent first.
+
+    Examples
+    --------
+    >>> from kceval.dataset import Dataset
+    >>> excluded_note(Dataset.load()) is None
+    True
+    """
+    errors = [p for p in ds.problems if p.severity == "error"]
+    if not errors:
+        return None
+    reasons = Counter(" ".join(_QUOTED.sub("…", p.message).split()) for p in errors).most_common()
+    why = ", ".join(f"{r}: {n}" for r, n in reasons[:4]) + (", …" if len(reasons) > 4 else "")
+    rows = [f"{n} {_ROW_WORD[t]} row{'s' if n != 1 else ''}" for t, n in excluded_counts(ds).items() if n]
+    if rows:
+        what = (", ".join(rows[:-1]) + " and " + rows[-1] if len(rows) > 1 else rows[0]) + " excluded because of errors"
+    else:  # errors found while reading a sheet: its rows never reached the tables
+        what = f"{len(errors)} error(s) in the data; the rows concerned were left out when reading"
+    return f"note: {what} ({why}); run `kceval validate {ds.source}` for the list"
 
 
 def _cmd_summary(a: argparse.Namespace) -> int:
@@ -158,7 +206,11 @@ def _cmd_summary(a: argparse.Namespace) -> int:
     from .headline.summary import summary
 
     ds = Dataset.load(a.data or None)
+    note = excluded_note(ds)
+    if note:  # before the figures, and even when they cannot be computed: the errors may be why
+        print(note, file=sys.stderr)
     out = summary(ds, year=a.year, province=a.province, region=a.region, as_of=a.as_of)
+    out["excluded"] = excluded_counts(ds)
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
     else:
@@ -181,6 +233,7 @@ def _cmd_report(a: argparse.Namespace) -> int:
     from .batch.plan import check_jobs, plan_jobs
     from .render.params import check_province
 
+    check_out_dir("--out", a.out)
     level = "national" if a.national else "region" if a.region else "province"
     if a.region and a.region not in REGIONS:
         raise ParameterError(f"`region` must be one of {', '.join(map(repr, REGIONS))}; received {a.region!r}")
@@ -203,6 +256,7 @@ def _cmd_batch(a: argparse.Namespace) -> int:
     from .batch.engine import run_batch  # deferred: see the module notes
     from .batch.plan import check_jobs, plan_jobs
 
+    check_out_dir("--out", a.out)
     jobs = plan_jobs(year=a.year, as_of=a.as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data)
     check_jobs(jobs)
     outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=a.jobs, force=a.force, timeout=a.timeout,

@@ -22,6 +22,10 @@ class ParameterError(KcevalError):
     """A function or command argument is not one of the allowed values."""
 
 
+class OutputError(KcevalError):
+    """The output folder cannot be written safely: locked by another batch, full, read-only, or a link leading out."""
+
+
 class ReportError(KcevalError):
     """A report could not be executed or rendered.
 

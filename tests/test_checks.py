@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kceval.checks import check_by, check_choice, to_date
+from kceval.checks import check_by, check_choice, check_out_dir, to_date
 from kceval.errors import ParameterError
 from kceval.paths import file_sha256, write_atomic
 from kceval.text import fold
@@ -53,3 +53,47 @@ def test_write_atomic_and_file_hash(tmp_path):
     assert file_sha256(p) != first and len(first) == 64
     with pytest.raises(ParameterError, match="`data` must be str or bytes"):
         write_atomic(tmp_path / "b.txt", 3)
+
+
+def test_check_out_dir_accepts_a_writable_folder_and_leaves_nothing_behind(tmp_path):
+    assert check_out_dir("--out", tmp_path) == tmp_path and list(tmp_path.iterdir()) == []  # the probe is gone
+    deep = tmp_path / "a" / "b"
+    assert check_out_dir("--out", str(deep)) == deep
+    assert not (tmp_path / "a").exists()  # folders it created are removed: a failed command writes nothing
+
+
+@pytest.mark.parametrize("make, why", [
+    (lambda t: (t / "file.txt").write_text("x") and t / "file.txt", "an existing file, not a folder"),
+    (lambda t: t / ("n" * 300), "File name too long"),
+    (lambda t: (t / "file.txt").write_text("x") and t / "file.txt" / "sub", "Not a directory"),
+    (lambda t: "/proc/kceval-reports", ""),
+])
+def test_check_out_dir_refuses_what_cannot_be_written(tmp_path, make, why):
+    value = make(tmp_path)
+    with pytest.raises(ParameterError, match=r"^`--out` must be a folder kceval can create and write files in; "
+                                             r"received '.*'") as e:
+        check_out_dir("--out", value)
+    assert why in str(e.value) and str(value) in str(e.value) and "\n" not in str(e.value)
+
+
+def test_check_out_dir_refuses_a_folder_without_write_permission(tmp_path, monkeypatch):
+    # as root (CI) chmod does not stop writing, so the operating system's refusal is simulated
+    import pathlib
+
+    real_mkdir = pathlib.Path.mkdir
+
+    def refuse(self, *args, **kwargs):
+        if "ro" in self.parts:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "mkdir", refuse)
+    with pytest.raises(ParameterError, match="Permission denied"):
+        check_out_dir("--out", tmp_path / "ro" / "reports")
+    assert not (tmp_path / "ro").exists()
+
+
+def test_to_date_refuses_trailing_text():
+    for bad in ("2019-06-30xyz", "2019-06-30 garbage", "2019-06-30T", "2019-06-301"):
+        with pytest.raises(ParameterError, match=r"`as_of` must be a date written YYYY-MM-DD; received"):
+            to_date("as_of", bad)

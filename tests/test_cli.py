@@ -139,6 +139,7 @@ SUMMARY_KEYS_ADDED = [
     "forecast_years", "pi2_lines", "theil_between_lines",  # issue 11: the forecast's years, the lines of a figure
     "delivery_rate", "delivery_rate_ci", "delivery_rate_n",  # issue 11: delivery and punctuality, each with its n
     "punctuality_rate", "punctuality_rate_ci", "punctuality_rate_n",
+    "excluded",  # "nothing wrong, nothing lost": rows left out because of errors, per table
 ]
 
 
@@ -175,3 +176,95 @@ def test_report_renders_one_province(capsys, tmp_path):
     page = html.read_text(encoding="utf-8")
     assert 'lang="en"' in page and "TP. Hồ Chí Minh" in page
     assert (tmp_path / "index.html").exists() and html.with_suffix(".ipynb").exists()
+
+
+def _file(t: Path) -> Path:
+    (t / "file.txt").write_text("x")
+    return t / "file.txt"
+
+
+BAD_OUTS = {  # an --out kceval cannot write to, and the reason the OS gives
+    "existing file": (_file, "an existing file, not a folder"),
+    "name of 300 characters": (lambda t: t / ("n" * 300), "File name too long"),
+    "parent is a file": (lambda t: _file(t) / "reports", "Not a directory"),
+    "under /proc": (lambda t: Path("/proc/kceval-reports"), "/proc/kceval-reports"),
+}
+OUT_COMMANDS = {
+    "import": lambda src: ["import", str(src)],
+    "report": lambda src: ["report", "--national", "--year", "2019"],
+    "batch": lambda src: ["batch", "--year", "2019", "--level", "national"],
+}
+
+
+@pytest.mark.parametrize("bad", BAD_OUTS)
+@pytest.mark.parametrize("command", OUT_COMMANDS)
+def test_unwritable_out_is_a_usage_error_before_any_work(capsys, tmp_path, monkeypatch, command, bad):
+    def no_work(*args, **kwargs):
+        raise AssertionError("work started before --out was checked")
+
+    for reader in ("kceval.io.read_dataset", "kceval.io.read.read_dataset", "kceval.batch.plan.plan_jobs"):
+        monkeypatch.setattr(reader, no_work)
+    make, why = BAD_OUTS[bad]
+    out = make(tmp_path)
+    code, stdout, err = run(capsys, *OUT_COMMANDS[command](BAD / "good.csv"), "--out", str(out))
+    assert code == 2 and stdout == ""
+    assert err.count("\n") == 1 and err.startswith(f"kceval {command}: error: `--out` must be a folder")
+    assert f"received {str(out)!r}" in err and why in err
+
+
+@pytest.mark.parametrize("as_of", ["2019-06-30xyz", "2019-06-30 garbage"])
+@pytest.mark.parametrize("command", [
+    ["summary", "--year", "2019"],
+    ["report", "--national", "--year", "2019", "--out", "{tmp}"],
+    ["batch", "--year", "2019", "--out", "{tmp}"],
+    ["import", str(BAD / "good.csv"), "--out", "{tmp}"],
+    ["validate", str(BAD / "good.csv")],
+])
+def test_as_of_with_trailing_text_is_refused_not_truncated(capsys, tmp_path, command, as_of):
+    args = [a.replace("{tmp}", str(tmp_path / "out")) for a in command]
+    code, _, err = run(capsys, *args, "--as-of", as_of)
+    assert code == 2 and f"`as_of` must be a date written YYYY-MM-DD; received {as_of!r}" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def data_with_errors(tmp_path):
+    """The tiny dataset with two bad projects (one with an unknown province) and a payment to no project."""
+    from kceval.io import write_tables
+    from tests.support import tiny_tables
+
+    t = tiny_tables()
+    t["projects"].loc[0, "province"] = "Dong Nal"   # A: its 2 payments and 2 events go with it
+    t["projects"].loc[3, "beneficiaries"] = 0       # D: its 2 payments go with it
+    t["payments"].loc[2, "project_id"] = "ZZ"       # B's payment now points to no project
+    write_tables(t, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def test_summary_says_how_many_rows_errors_excluded(capsys, data_with_errors):
+    code, out, err = run(capsys, "summary", "--data", str(data_with_errors), "--year", "2019", "--json")
+    assert code == 0
+    s = json.loads(out)
+    assert s["excluded"] == {"plans": 0, "projects": 2, "events": 2, "payments": 5}
+    assert s["n_projects"] == 2  # B and C are left; the excluded rows are not in the figures
+    note = err.strip()
+    assert note.count("\n") == 0 and note.startswith(
+        "note: 2 project rows, 2 event rows and 5 payment rows excluded because of errors (")
+    assert "… is not an allowed province: 1" in note and "beneficiaries must be at least 1: 1" in note
+    assert "points to an unknown project: 1" in note and note.endswith(f"run `kceval validate {data_with_errors}` "
+                                                                       "for the list")
+    code, out, err = run(capsys, "summary", "--data", str(data_with_errors), "--year", "2019")
+    assert code == 0 and "note: 2 project rows" in err and "'projects': 2" in out  # the text form too
+
+
+def test_summary_of_clean_data_has_no_note(capsys):
+    code, out, err = run(capsys, "summary", "--year", "2019", "--province", "Đồng Nai", "--json")
+    assert code == 0 and err == ""
+    assert json.loads(out)["excluded"] == {"plans": 0, "projects": 0, "events": 0, "payments": 0}
+
+
+def test_summary_notes_errors_of_rows_left_out_while_reading(capsys):
+    code, _, err = run(capsys, "summary", "--data", str(BAD / "unknown_province.csv"), "--year", "2019")
+    assert code == 2  # no year in the data: the figures cannot be computed, but the note says why
+    assert err.startswith("note: 3 error(s) in the data; the rows concerned were left out when reading (")
+    assert "unknown province …: 1" in err

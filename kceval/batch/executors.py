@@ -7,29 +7,134 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
+import signal
+import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 from .plan import Job
-from .worker import init_worker, run_job
+from .worker import failed_result, init_worker, run_job
 
 Collect = Callable[[Job, dict[str, Any]], None]
 
 
+# after this many pool breaks that no report can be blamed for, the remaining reports are failed
+MAX_UNEXPLAINED_BREAKS = 2
+WORKER_DIED = ("the worker process rendering this report died ({how}); the other reports went on. "
+               "Re-run to try it again")
+
+
 def run_local(todo: list[Job], collect: Collect, *, n_jobs: int, timeout: int, max_uses: int, cache_env: str) -> None:
-    n = max(1, min(n_jobs, len(todo)))
+    """Render ``todo`` in ``n_jobs`` worker processes, handing each result to ``collect`` as it comes.
+
+    A worker that dies (``kill -9``, out of memory, a segfault) breaks a ``ProcessPoolExecutor``
+    for every job in it. Then the report that worker was rendering (named by its marker file,
+    see :mod:`.worker`) is failed, and the reports not finished are sent to a new pool: every
+    report is attempted. On any exception here or in ``collect`` (Ctrl-C, a full disk) the
+    workers are stopped (they kill their kernels) before the exception goes on.
+    """
+    remaining = list(todo)
+    unexplained = 0
+    with tempfile.TemporaryDirectory(prefix="kceval-marks-") as marks:
+        while remaining:
+            remaining, culprits, cause = _run_pool(remaining, collect, n_jobs=n_jobs, timeout=timeout,
+                                                   max_uses=max_uses, cache_env=cache_env, marks=marks)
+            for j, how in culprits:
+                collect(j, failed_result(j, WORKER_DIED.format(how=how)))
+            if remaining and not culprits:
+                unexplained += 1
+                if unexplained >= MAX_UNEXPLAINED_BREAKS:
+                    why = f"worker processes keep dying before rendering anything: {cause}"
+                    for j in remaining:
+                        collect(j, failed_result(j, why))
+                    return
+
+
+def _run_pool(jobs: list[Job], collect: Collect, *, n_jobs: int, timeout: int, max_uses: int, cache_env: str,
+              marks: str) -> tuple[list[Job], list[tuple[Job, str]], str]:
+    """One pool over ``jobs``; returns the jobs left unfinished by a broken pool, the jobs whose
+    worker died with them (and how), and the pool's error."""
+    n = max(1, min(n_jobs, len(jobs)))
     ctx = mp.get_context("spawn")  # no inherited zmq/matplotlib state from this process
-    with cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker,
-                                initargs=(cache_env, max_uses)) as ex:
-        futs = {ex.submit(run_job, j, timeout=timeout, max_uses=max_uses, cache_env=cache_env): j for j in todo}
+    ex = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker,
+                                initargs=(cache_env, max_uses))
+    futs: dict[cf.Future, Job] = {}
+    broken: list[Job] = []
+    cause = ""
+    try:
+        for j in jobs:
+            try:
+                futs[ex.submit(run_job, j, timeout=timeout, max_uses=max_uses, cache_env=cache_env, marks=marks)] = j
+            except BrokenProcessPool as exc:  # a worker died while jobs were being submitted
+                broken.append(j)
+                cause = str(exc)
+        for f in cf.as_completed(futs):
+            j = futs[f]
+            try:
+                r = f.result()
+            except BrokenProcessPool as exc:
+                broken.append(j)
+                cause = str(exc)
+                continue
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that could not be pickled: one report fails
+                r = failed_result(j, f"{type(exc).__name__}: {exc}".splitlines()[0])
+            collect(j, r)
+    except BaseException:
+        _stop(ex)
+        raise
+    plist = _processes(ex)  # before shutdown, which forgets them
+    ex.shutdown(wait=True)
+    codes = {str(p.pid): p.exitcode for p in plist}
+    # a worker stopped by the pool removed its marker (SIGTERM handler): what is left names the dead
+    running = {}
+    for mark in Path(marks).iterdir():
+        running[mark.read_text(encoding="utf-8")] = mark.name
+        mark.unlink()
+    culprits = []
+    for j in broken:
+        if j.name in running:
+            pid = running[j.name]
+            culprits.append((j, _how(pid, codes.get(pid))))
+    blamed = {j.name for j, _ in culprits}
+    return [j for j in broken if j.name not in blamed], culprits, cause
+
+
+def _how(pid: str, code: int | None) -> str:
+    """How a worker process ended, e.g. 'pid 41, killed by SIGKILL' (the kernel OOM killer sends SIGKILL too)."""
+    if code is None:
+        return f"pid {pid}"
+    if code < 0:
         try:
-            for f in cf.as_completed(futs):
-                collect(futs[f], f.result())
-        except BaseException:
-            for f in futs:
-                f.cancel()
-            raise
+            return f"pid {pid}, killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"pid {pid}, killed by signal {-code}"
+    return f"pid {pid}, exit code {code}"
+
+
+def _processes(ex: cf.ProcessPoolExecutor) -> list[Any]:
+    # the pool's worker processes: no public API in Python 3.11 (3.14 adds terminate_workers)
+    return list((getattr(ex, "_processes", None) or {}).values())
+
+
+def _stop(ex: cf.ProcessPoolExecutor) -> None:
+    """Stop at once: SIGTERM the workers (they kill their kernels and exit), wait for them, close the pool.
+
+    Futures are not cancelled here: the pool marks them broken itself, and a future cancelled
+    before that makes its manager thread fail with InvalidStateError (a traceback on stderr).
+    """
+    procs = _processes(ex)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(30)
+        if p.is_alive():  # a worker stuck where its SIGTERM handler cannot run
+            p.kill()
+            p.join()
+    ex.shutdown(wait=True)
 
 
 def run_dask(todo: list[Job], collect: Collect, *, scheduler: Any, timeout: int, max_uses: int) -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import geo
+from ..checks import to_date
+from ..dataset import cache as data_cache
 from ..display.formats import format_date
 from ..display.labels import label
 from ..errors import ParameterError
@@ -59,6 +61,9 @@ def plan_jobs(*, year: int, as_of: str = "", level: str = "all", provinces: Sequ
         year = int(year)
     except (TypeError, ValueError):
         raise ParameterError(f"`year` must be an integer year such as 2019; received {year!r}") from None
+    # checked here, under its own name, before titles and file names are made from it; written
+    # back as YYYY-MM-DD so that '2019-6-30' and '2019-06-30' name the same report
+    as_of = to_date("as_of", as_of).date().isoformat() if as_of not in ("", None) else ""
     if provinces:
         provs = [geo.match_province(p) for p in provinces]
         levels = ["province"] if level == "all" else [level]
@@ -93,10 +98,21 @@ def _title(level: str, unit: str, year: int, as_of: str, lang: str) -> str:
 
 
 def job_key(job: Job, data_key: str) -> str:
-    """Hash of everything a report depends on: notebook bytes, parameters, data, kceval version."""
+    """Hash of everything a report depends on: notebook bytes, parameters, data, kceval version and code.
+
+    The code is the hash of kceval's own source files and templates
+    (:func:`kceval.dataset.cache.source_hash`), so a change to kceval re-renders every report
+    even when the version was not bumped.
+
+    Examples
+    --------
+    >>> job = plan_jobs(year=2019, level="national")[0]
+    >>> len(job_key(job, "data-fingerprint"))
+    64
+    """
     h = hashlib.sha256((REPO_ROOT / job.notebook).read_bytes())  # an absolute path stays as it is
     h.update(json.dumps(job.key_fields, sort_keys=True, ensure_ascii=False).encode())
-    h.update(f"|{data_key}|{__version__}".encode())
+    h.update(f"|{data_key}|{__version__}|{data_cache.source_hash()}".encode())
     return h.hexdigest()
 
 

@@ -3,11 +3,20 @@
 Runs in a local worker process or on a Dask worker. :func:`run_job` renders into a private
 temporary folder and returns the files' bytes; the batch process (:mod:`kceval.batch.engine`)
 is the one that writes into ``reports/``.
+
+A local worker ignores SIGINT (Ctrl-C reaches the whole process group: the batch process alone
+decides what to do) and on SIGTERM (the batch stopping it, or the pool replacing it after another
+worker died) kills its kernel and exits at once, so no kernel is orphaned and no asyncio task
+is torn down half-way. While a job runs, the worker keeps a marker file named after its pid in
+the batch's ``marks`` folder: a marker left behind by a dead worker names the report that died
+with it (:func:`kceval.batch.executors.run_local`).
 """
 from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import signal
 import tempfile
 import time
 from html import escape
@@ -45,8 +54,43 @@ def error_page(title: str, error: str, lang: str) -> str:
             f'<pre>{escape(error)}</pre></div></body></html>')
 
 
+def failed_result(job: Job, error: str, seconds: float = 0.0) -> dict[str, Any]:
+    """The result of a job that produced no page: an error page and status 'failed'."""
+    return {"name": job.name, "status": "failed", "error": error, "headline": {}, "params": job.params,
+            "html": error_page(job.title, error, job.lang).encode("utf-8"), "ipynb": None, "seconds": seconds}
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    # the batch is stopping this worker: leave no kernel, no marker (this job did not kill the
+    # worker) and no temporary folder behind; os._exit skips the asyncio teardown that would
+    # print "Task exception was never retrieved" for the interrupted nbclient tasks
+    if _STATE.get("mark"):
+        _unlink(_STATE["mark"])
+    if _STATE.get("tmp"):
+        shutil.rmtree(_STATE["tmp"], ignore_errors=True)
+    k = _STATE.get("kernel")
+    if k is not None:
+        k.kill()
+        km = k.km
+        if km is not None:
+            try:
+                km.cleanup_connection_file()
+            except Exception:  # noqa: BLE001 - best effort while exiting
+                pass
+    os._exit(128 + signum)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def init_worker(cache_env: str | None, max_uses: int) -> None:
-    """Process-pool initializer: point at the data cache and start the warm kernel."""
+    """Process-pool initializer: signals, the data cache, and the warm kernel started now."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
     if cache_env:
         os.environ[ENV] = cache_env
     time.sleep((os.getpid() % 4) * 0.3)  # stagger kernel starts: simultaneous starts can race for ports
@@ -57,33 +101,41 @@ def init_worker(cache_env: str | None, max_uses: int) -> None:
         k.shutdown()
 
 
-def run_job(job: Job, *, timeout: int = 600, max_uses: int = 50, cache_env: str | None = None) -> dict[str, Any]:
+def run_job(job: Job, *, timeout: int = 600, max_uses: int = 50, cache_env: str | None = None,
+            marks: str | None = None) -> dict[str, Any]:
     """Render one job in this process's warm kernel; return the files' bytes and the outcome.
 
     Never raises for a failing notebook: the HTML page shows the error and the status says so.
+    ``marks``: a folder where the job's name is kept in ``<pid>`` while it runs (local workers).
     """
     from ..render.one_report import render_report  # deferred: see _worker_state
 
     if cache_env and not os.environ.get(ENV):
         os.environ[ENV] = cache_env
     kernel, renderer = _worker_state(max_uses)
+    mark = os.path.join(marks, str(os.getpid())) if marks else None
+    if mark:
+        with open(mark, "w", encoding="utf-8") as fh:
+            fh.write(job.name)
+        _STATE["mark"] = mark
+    try:
+        return _render(job, kernel, renderer, render_report, timeout)
+    finally:
+        if mark:
+            _STATE.pop("mark", None)
+            _unlink(mark)
+
+
+def _render(job: Job, kernel: Any, renderer: Any, render_report: Any, timeout: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kceval-job-") as tmp:
+        _STATE["tmp"] = tmp
         ok = False
         try:
             km = kernel.acquire()
-            res = render_report(
-                REPO_ROOT / job.notebook,
-                job.params,
-                out_dir=tmp,
-                lang=job.lang,
-                renderer=renderer,
-                km=km,
-                title=job.title,
-                name=job.name,
-                kernel_name=kernel.kernel_name,
-                timeout=timeout,
-            )
+            res = render_report(REPO_ROOT / job.notebook, job.params, out_dir=tmp, lang=job.lang, renderer=renderer,
+                                km=km, title=job.title, name=job.name, kernel_name=kernel.kernel_name,
+                                timeout=timeout)
             ok = res.status == "ok"
             html = Path(res.html_path).read_bytes()
             ipynb = Path(res.ipynb_path).read_bytes() if Path(res.ipynb_path).exists() else None
@@ -93,5 +145,6 @@ def run_job(job: Job, *, timeout: int = 600, max_uses: int = 50, cache_env: str 
             html, ipynb = error_page(job.title, error, job.lang).encode("utf-8"), None
         finally:
             kernel.release(ok=ok)
+            _STATE.pop("tmp", None)
     return {"name": job.name, "status": status, "error": error, "headline": headline, "params": params,
             "html": html, "ipynb": ipynb, "seconds": round(time.perf_counter() - t0, 3)}

@@ -74,7 +74,7 @@ def money_reader(unit: str, column_convention: str | None, sheet_convention: str
     guessed: list[str] = []
 
     def read(v: Any) -> int | None:
-        if isinstance(v, str) and is_empty(v):
+        if isinstance(v, str) and v.strip() and is_empty(v):
             return 0  # a dash: nothing (an empty cell stays unknown)
         if conv is None and isinstance(v, str):
             try:

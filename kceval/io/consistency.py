@@ -179,22 +179,24 @@ def _check_sums(lay: Layout, rec: Recorder, parsed: dict[str, pd.Series], units:
                     "correct the row: a total column must equal its parts", rows=bad)
 
 
-def _slip(x: int, reference: float) -> int:
-    """The power of 1,000 by which ``x`` is off ``reference`` (0 when it is not about 1,000ⁿ× off)."""
-    ratio = x / reference
-    k = round(math.log10(ratio) / 3)
-    if k == 0 or SLIP_RATIO > ratio > 1 / SLIP_RATIO or not reference / 20 <= x / 1000 ** k <= reference * 20:
-        return 0
-    return k
+def _slips(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """The power of 1,000 by which each ``x`` is off its ``reference`` (0 when it is not about 1,000ⁿ× off,
+    or when the reference is missing)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = x / reference
+        k = np.rint(np.log10(ratio) / 3)
+        shifted = x / np.power(1000.0, k)
+        ok = (np.isfinite(k) & (k != 0) & ((ratio >= SLIP_RATIO) | (ratio <= 1 / SLIP_RATIO))
+              & (shifted >= reference / 20) & (shifted <= reference * 20))
+    return np.where(ok, k, 0).astype(int)
 
 
-def _cap(activity: object, beneficiaries: object) -> int | None:
-    """The legal cap of national support for one project (priority areas' 1.5× included), if the activity has one."""
-    if not isinstance(activity, str) or activity not in SUPPORT_CAPS:
-        return None
-    cap, per_establishment = SUPPORT_CAPS[activity]
-    n = int(beneficiaries) if per_establishment and isinstance(beneficiaries, (int, np.integer)) else 1
-    return int(cap * 1.5) * max(1, n)
+def _caps(activity: pd.Series, beneficiaries: pd.Series) -> np.ndarray:
+    """The legal cap of national support for each project (priority areas' 1.5× included); NaN where none."""
+    cap = activity.map(lambda a: SUPPORT_CAPS[a][0] * 1.5 if a in SUPPORT_CAPS else np.nan).astype(float)
+    per = activity.map(lambda a: a in SUPPORT_CAPS and SUPPORT_CAPS[a][1]).astype(bool)
+    n = pd.to_numeric(beneficiaries, errors="coerce").fillna(1).clip(lower=1)
+    return np.where(per, cap * n, cap)
 
 
 def _check_magnitudes(lay: Layout, rec: Recorder, data: pd.DataFrame, parsed: dict[str, pd.Series],
@@ -205,26 +207,33 @@ def _check_magnitudes(lay: Layout, rec: Recorder, data: pd.DataFrame, parsed: di
     act = parsed.get("activity", pd.Series([None] * len(idx), index=idx, dtype=object))
     act = act.where(act.notna(), pd.Series([p.activity for p in place], index=idx, dtype=object))
     ben = parsed.get("beneficiaries", pd.Series([None] * len(idx), index=idx, dtype=object))
+    caps = _caps(act, ben)
     by_unit = sorted(MONEY_UNITS, key=lambda u: MONEY_UNITS[u])
     for f in ("support_vnd", "support_national", "support_local", "support_total", "counterpart_vnd"):
         if f not in parsed:
             continue
         c = lay.fields[f]
-        v = pd.Series([_int(x) for x in parsed[f]], index=parsed[f].index)
-        pos = v[v > 0]
-        med = float(np.median(pos)) if len(pos) >= 4 else None
-        for r, x in pos.items():
-            k, against = (_slip(x, med), f"the column's other values (median {med:,.0f} VND)") if med else (0, "")
-            cap = _cap(act[r], ben[r]) if f != "counterpart_vnd" else None
-            if k == 0 and cap is not None and x > cap:
-                k, against = _slip(x, cap), f"the legal cap for {act[r]} ({cap:,} VND with the 1.5× for priority areas)"
-            if k == 0:
-                _plausible(rec, lay, f, int(r), x, data.at[r, c.index], units[f], PROJECT_RANGE, "a project's support")
+        x = np.array([_int(v) for v in parsed[f]], dtype=float)
+        pos = x > 0
+        med = float(np.median(x[pos])) if pos.sum() >= 4 else None
+        k_med = _slips(x, np.full(len(x), med)) if med else np.zeros(len(x), dtype=int)
+        k_cap = _slips(x, caps) if f != "counterpart_vnd" else np.zeros(len(x), dtype=int)
+        k_cap = np.where((k_med == 0) & (x > np.nan_to_num(caps, nan=np.inf)), k_cap, 0)
+        outside = pos & ((x < PROJECT_RANGE[0]) | (x > PROJECT_RANGE[1]))
+        for i in np.flatnonzero(pos & ((k_med != 0) | (k_cap != 0) | outside)):
+            r, xv = idx[i], int(x[i])
+            if k_med[i]:
+                k, against = int(k_med[i]), f"the column's other values (median {med:,.0f} VND)"
+            elif k_cap[i]:
+                k, against = int(k_cap[i]), (f"the legal cap for {act[r]} ({int(caps[i]):,} VND with the 1.5× for "
+                                             "priority areas)")
+            else:
+                _plausible(rec, lay, f, int(r), xv, data.at[r, c.index], units[f], PROJECT_RANGE, "a project's support")
                 continue
-            i = by_unit.index(units[f]) - k
-            likely = by_unit[i] if 0 <= i < len(by_unit) else None
+            j = by_unit.index(units[f]) - k
+            likely = by_unit[j] if 0 <= j < len(by_unit) else None
             rec.add("error", int(r), c.header, data.at[r, c.index],
-                    f"{x:,} VND is about {1000 ** abs(k):,}× {'more' if k > 0 else 'less'} than {against}"
+                    f"{xv:,} VND is about {1000 ** abs(k):,}× {'more' if k > 0 else 'less'} than {against}"
                     + (f": probably typed in {_unit_name(likely)}, not {_unit_name(units[f])}" if likely else ""),
                     f"write it in {_unit_name(units[f])} like the other rows, or put the unit in the cell "
                     "('150 triệu', '1,25 tỷ')")

@@ -119,11 +119,18 @@ def cell_text(v: Any) -> str:
     return " ".join(str(v).split())
 
 
+_MAYBE_EMPTY = frozenset(" \t\r\n\u00a0-‐‒–—―−_")
+
+
 def filled(v: Any) -> bool:
     """Not empty; numbers (the bulk of a sheet) take the fast path."""
     if v is None:
         return False
     t = type(v)
-    if t is int or (t is float and v == v):
+    if t is str:  # most texts start with a letter or a digit: only a space or a dash needs the full test
+        return bool(v) and (v[0] not in _MAYBE_EMPTY or not is_empty(v))
+    if t is int:
         return True
+    if t is float:
+        return v == v
     return not is_empty(v)

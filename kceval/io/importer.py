@@ -191,8 +191,8 @@ def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, *, money_unit: str |
     width = max(len(r) for r in g.rows)
     data = pd.DataFrame([list(g.rows[pos[n]]) + [None] * (width - len(g.rows[pos[n]])) for n in data_rows],
                         index=pd.Index(data_rows, name="row"), dtype=object)
-    # blank cells become None; a dash ("-", "–") stays: in a money column it means nothing, i.e. 0
-    data = data.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None if is_empty(v) else v)
+    # cells stay as typed: each parser reads blanks (None), dashes (0 in a money column) and spaces per distinct
+    # value (parse_cells), which costs far less than cleaning every cell first
     rn = pd.Series(data.index, index=data.index)
 
     # -- sheet context and hints -------------------------------------------------------------------

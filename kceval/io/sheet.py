@@ -91,14 +91,17 @@ def find_layout(g: Grid, mapping: dict[str, str] | None = None) -> Layout | None
 
 
 def _classify(g: Grid, lay: Layout, start: int) -> None:
+    # one pass over the rows; the cheap tests come first, because nearly every row is a project
     fields = lay.fields
     label_cols = sorted({0, 1, 2} | {fields[k].index for k in ("row_label", "title") if k in fields})
-    value_cols = [c.index for c in lay.columns if c.field is not None and c.field not in _LABEL_FIELDS]
+    value_cols = {c.index for c in lay.columns if c.field is not None and c.field not in _LABEL_FIELDS}
+    row_value_cols = {j for j in value_cols if fields_of(lay, j) in _ROW_FIELDS}
     header_fields = {fold(c.header.split(" / ")[-1]) for c in lay.columns if c.field is not None}
     kinds: dict[str, list[int]] = {k: [] for k in ("blank", "numbering", "section", "heading", "total",
                                                    "repeated header", "note", "footer", "data")}
     ended, seen_data = False, False
     lay.sections, lay.totals = [], []
+    projects = lay.kind == "projects"
     for i in range(start, len(g.rows)):
         row = g.rows[i]
         num = g.rownums[i]
@@ -109,9 +112,9 @@ def _classify(g: Grid, lay: Layout, start: int) -> None:
         if ended:
             kinds["footer"].append(num)
             continue
-        texts = [cell_text(v) for _, v in cells]
-        if not seen_data and lay.numbering_row is None and not lay.sections and len(cells) >= 3 and \
-                is_numbering(texts):
+        n = len(cells)
+        if not seen_data and lay.numbering_row is None and not lay.sections and n >= 3 and \
+                is_numbering([cell_text(v) for _, v in cells]):
             lay.numbering_row = num
             lay.sum_rules = sum_rules(list(row))
             kinds["numbering"].append(num)
@@ -124,29 +127,34 @@ def _classify(g: Grid, lay: Layout, start: int) -> None:
             lay.totals.append(TotalRow(i, num, labels[0], tl.scope, tl.sections))
             continue
         has_values = any(j in value_cols for j, _ in cells)
-        sec = section_heading(texts[:2]) if lay.kind == "projects" and _SECTION_MARK.match(texts[0]) else None
-        if sec is not None and not any(j in value_cols and fields_of(lay, j) in _ROW_FIELDS for j, _ in cells):
-            kinds["section"].append(num)
-            lay.sections.append((num, sec))
-            if has_values:  # a section row that states its section's sums
-                lay.totals.append(TotalRow(i, num, sec.label, "subtotal", (sec.label,)))
-            continue
-        all_text = all(isinstance(v, str) for _, v in cells)
-        if len(cells) <= 4 and all_text and any(line_kind(t) in ("signature", "date") for t in texts):
-            ended = True  # the signature block: it and every row below it are not data
-            kinds["footer"].append(num)
-            continue
-        if len(cells) <= 3 and not has_values:
-            if line_kind(texts[0]) == "note":
+        first = cell_text(cells[0][1])
+        if projects and _SECTION_MARK.match(first) and not any(j in row_value_cols for j, _ in cells):
+            sec = section_heading([first] + [cell_text(v) for _, v in cells[1:2]])
+            if sec is not None:
+                kinds["section"].append(num)
+                lay.sections.append((num, sec))
+                if has_values:  # a section row that states its section's sums
+                    lay.totals.append(TotalRow(i, num, sec.label, "subtotal", (sec.label,)))
+                continue
+        all_text = all(type(v) is str for _, v in cells)
+        if n <= 4 and all_text:
+            texts = [cell_text(v) for _, v in cells]
+            if any(line_kind(t) in ("signature", "date") for t in texts):
+                ended = True  # the signature block: it and every row below it are not data
+                kinds["footer"].append(num)
+                continue
+        if n <= 3 and not has_values:
+            if line_kind(first) == "note":
                 kinds["note"].append(num)
                 continue
-            if len(cells) <= 2 and lay.kind == "projects":
+            if n <= 2 and projects:
                 kinds["heading"].append(num)
                 continue
-        if all_text and not any(ch.isdigit() for t in texts for ch in t) and \
-                sum(fold(t) in header_fields for t in texts) >= max(2, len(texts) // 2):
-            kinds["repeated header"].append(num)
-            continue
+        if all_text and n >= 2 and not any(ch.isdigit() for _, v in cells for ch in v):
+            texts = [cell_text(v) for _, v in cells]
+            if sum(fold(t) in header_fields for t in texts) >= max(2, n // 2):
+                kinds["repeated header"].append(num)
+                continue
         kinds["data"].append(num)
         seen_data = True
     lay.rows = kinds

@@ -27,7 +27,8 @@ def safe_output_path(out_dir: str | os.PathLike, name: str) -> Path:
     """``out_dir / name`` resolved, refusing anything that resolves outside ``out_dir``.
 
     '..' components, absolute names, symlinks leading out, NUL bytes and names that resolve to
-    ``out_dir`` itself are all refused with a ParameterError.
+    ``out_dir`` itself are all refused with a ParameterError; so is a name that is itself a
+    symbolic link, even to a file inside ``out_dir`` (writing through it would replace that file).
 
     Examples
     --------
@@ -38,6 +39,9 @@ def safe_output_path(out_dir: str | os.PathLike, name: str) -> Path:
         if not isinstance(v, (str, os.PathLike)) or "\x00" in os.fspath(v) or os.fspath(v) == "":
             raise ParameterError(f"`{label}` must be a non-empty path without NUL bytes; received {v!r}")
     base = Path(out_dir).resolve()
+    if (base / name).is_symlink():
+        raise ParameterError(f"`name` must not be a symbolic link in the output folder {str(base)!r}; received "
+                             f"{name!r} (a link to {os.readlink(base / name)!r}): remove it and re-run")
     target = (base / name).resolve()
     if target == base or base not in target.parents:
         raise ParameterError(f"`name` must stay inside the output folder {str(base)!r}; received {name!r} "

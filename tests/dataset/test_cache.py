@@ -96,3 +96,87 @@ def test_workers_read_the_parquet_cache_instead_of_the_files(data, tmp_path, mon
 
 def test_the_bundled_sample_is_the_default():
     assert Dataset.load().source == str(SAMPLE_DIR)
+
+
+def test_a_code_change_without_a_version_bump_changes_the_key(data, monkeypatch):
+    before = cache.fingerprint(data, money_unit=None)
+    assert cache.source_hash() == cache.source_hash() and len(cache.source_hash()) == 64
+    monkeypatch.setattr(cache, "source_hash", lambda: "another kceval")
+    assert cache.fingerprint(data, money_unit=None) != before
+
+
+def test_the_source_hash_covers_code_and_templates(monkeypatch, tmp_path):
+    from kceval import paths
+
+    pkg = tmp_path / "kceval"
+    (pkg / "render" / "templates" / "kceval").mkdir(parents=True)
+    (pkg / "a.py").write_text("x = 1\n")
+    (pkg / "render" / "templates" / "kceval" / "kc.css").write_text("body {}\n")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", pkg)
+    monkeypatch.setattr(cache, "TEMPLATE_DIR", pkg / "render" / "templates")
+
+    def fresh() -> str:
+        cache.source_hash.cache_clear()  # once per process normally; here each change is a "new process"
+        return cache.source_hash()
+
+    try:
+        first = fresh()
+        (pkg / "a.py").write_text("x = 2\n")
+        second = fresh()
+        (pkg / "render" / "templates" / "kceval" / "kc.css").write_text("body {color: red}\n")
+        third = fresh()
+        (pkg / "notes.txt").write_text("not code")
+        assert len({first, second, third}) == 3 and fresh() == third
+    finally:
+        monkeypatch.undo()
+        cache.source_hash.cache_clear()
+    assert paths.PACKAGE_DIR != pkg and cache.source_hash() != third
+
+
+@pytest.fixture
+def saved(data, tmp_path):
+    """The tiny dataset loaded from its files and saved in a data cache, as a batch does."""
+    ds = Dataset.load(data)
+    key = cache.fingerprint(data, money_unit=None, as_of="None", source=None)
+    ds.save_cache(tmp_path / "cache", key)
+    dataset._MEMO.clear()
+    return ds, tmp_path / "cache", key
+
+
+def _damage_truncate(f):
+    f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+
+
+@pytest.mark.parametrize("damage", [
+    lambda d: (d / "projects.parquet").write_bytes(b"garbage bytes, not Parquet"),
+    lambda d: _damage_truncate(d / "payments.parquet"),
+    lambda d: (d / "plans.parquet").unlink(),
+    lambda d: (d / "meta.json").write_text("{not json", encoding="utf-8"),
+    lambda d: (d / "meta.json").write_text("[]", encoding="utf-8"),
+], ids=["garbage", "truncated", "missing", "meta not json", "meta not an object"])
+def test_a_damaged_cache_is_ignored_and_the_files_read_again(saved, data, monkeypatch, damage):
+    ds, root, key = saved
+    assert cache.load(root, key) is not None
+    damage(root / key)
+    with pytest.warns(cache.CacheWarning, match=f"the data cache entry .*{key}.* is damaged"):
+        assert cache.load(root, key) is None
+    monkeypatch.setenv(cache.ENV, str(root))
+    with pytest.warns(cache.CacheWarning):
+        again = Dataset.load(data)  # a worker: the cache is damaged, so the files are read
+    for name in ("plans", "projects", "events", "payments"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(ds, name))
+    # the next batch's save replaces the damaged entry with a sound one
+    again.save_cache(root, key)
+    assert cache.load(root, key) is not None
+    assert [p.name for p in root.iterdir()] == [key]  # nothing left aside
+
+
+def test_the_cache_records_a_checksum_of_every_file(saved):
+    import hashlib
+    import json
+
+    _, root, key = saved
+    sums = json.loads((root / key / "meta.json").read_text(encoding="utf-8"))["cache_sha256"]
+    assert set(sums) == {p.name for p in (root / key).glob("*.parquet")} >= {"plans.parquet", "payments.parquet"}
+    for name, want in sums.items():
+        assert hashlib.sha256((root / key / name).read_bytes()).hexdigest() == want
