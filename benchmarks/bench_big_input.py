@@ -6,11 +6,12 @@ for a million rows). Then runs ``kceval validate FILE`` in a child process ``--r
 prints the median wall time and the child's peak resident memory (``getrusage(RUSAGE_CHILDREN)``),
 and that peak as a multiple of the file's size.
 
-How the time is kept down: the layout is found in one pass whose cheap tests come first (a
-project row is told apart in a few comparisons), every column is parsed once per distinct text
-(:func:`kceval.io.cells.parse_cells`), cells are not cleaned one by one, and magnitude checks are
-vectorised. Memory is not yet streamed: the file is held as Python strings (about 12× its size
-at peak); reading it in chunks or through Arrow buffers is the next step.
+How: the file is read line by line in the encoding its head shows (never decoded whole), repeated
+short cells share one string, the layout is found in one pass whose cheap tests come first, every
+column is parsed once per distinct text (:func:`kceval.io.cells.parse_cells`), only the columns
+read are copied into a frame, and the magnitude checks are vectorised. Still per cell: the rows
+are held as Python strings and the canonical rows are built from Python objects (about 9× the
+file at peak); a columnar reader (Arrow buffers, chunks) is the next step to 3×.
 
 Run:  .venv/bin/python benchmarks/bench_big_input.py [--rows 1000000] [--runs 1]
 Goals (issue 13): ≤ 60 s per million rows; peak memory ≤ 3× the file size.

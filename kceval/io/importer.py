@@ -188,9 +188,12 @@ def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, *, money_unit: str |
                 f"{'project' if kind == 'projects' else kind[:-1]} rows", "add the rows, or remove the sheet")
         return
     pos = {n: i for i, n in enumerate(g.rownums)}
-    width = max(len(r) for r in g.rows)
-    data = pd.DataFrame([list(g.rows[pos[n]]) + [None] * (width - len(g.rows[pos[n]])) for n in data_rows],
-                        index=pd.Index(data_rows, name="row"), dtype=object)
+    picked = [g.rows[pos[n]] for n in data_rows]
+    # the read columns only, one object column at a time (no copy of every row: big files are mostly cells)
+    used = sorted({c.index for c in lay.columns if c.field is not None})
+    data = pd.DataFrame({j: pd.Series([r[j] if j < len(r) else None for r in picked], dtype=object) for j in used})
+    data.index = pd.Index(data_rows, name="row")
+    del picked
     # cells stay as typed: each parser reads blanks (None), dashes (0 in a money column) and spaces per distinct
     # value (parse_cells), which costs far less than cleaning every cell first
     rn = pd.Series(data.index, index=data.index)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io as _io
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -40,23 +41,64 @@ MESSY_SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES + (".parquet",)
 SUPPORTED = ".csv, .txt, .tsv, .xlsx, .xlsm, .xls, .ods or .parquet"
 
 
-def _text_grid(path: Path, notes: list[str]) -> Grid:
-    text, enc = decode_text(path.read_bytes())
-    notes.append(f"{path}: read as {enc}")
-    delim = sniff_delimiter(text)
-    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delim)
+# A text file larger than this is read line by line in its encoding (detected on its head), not decoded
+# whole first: a 200 MB CSV otherwise sits in memory three times over (bytes, text, the text's copy).
+STREAM_BYTES = 8 * 2**20
+_CODECS = {"utf-8": "utf-8", "utf-8 with BOM": "utf-8-sig", "cp1258": "cp1258", "cp1252": "cp1252"}
+_SHARED_CELL = 48  # cells up to this length are shared between rows (statuses, places, dates repeat)
+
+
+def _rows(path: Path, lines: Any, delim: str, normalise: bool) -> tuple[list[list[Any]], list[int]]:
+    """The records of a text, with the editor's line of each; repeated short cells share one string."""
+    reader = csv.reader(lines, delimiter=delim)
     rows: list[list[Any]] = []
     nums, prev = [], 0
+    shared: dict[str, str] = {}
     try:
         for r in reader:  # line_num gives the editor's line of each record (quoted newlines included)
             nums.append(prev + 1)
             prev = reader.line_num
-            rows.append(r)
+            if normalise:
+                r = [c if c.isascii() else unicodedata.normalize("NFC", c) for c in r]
+            rows.append([shared.setdefault(c, c) if len(c) <= _SHARED_CELL else c for c in r])
     except csv.Error as exc:  # a cell past the csv module's limit: most often a quote that is never closed
         raise DataError([Problem("error", str(path), None, prev + 1, None, None,
                                  f"a cell starting on this line runs on for more than {csv.field_size_limit():,} "
                                  f"characters ({exc})", "a quote (\") is probably not closed: close it, or "
                                  "remove the stray quote")]) from None
+    return rows, nums
+
+
+def _text_grid(path: Path, notes: list[str]) -> Grid:
+    if path.stat().st_size > STREAM_BYTES:
+        got = _streamed_grid(path, notes)
+        if got is not None:
+            return got
+    text, enc = decode_text(path.read_bytes())
+    notes.append(f"{path}: read as {enc}")
+    rows, nums = _rows(path, _io.StringIO(text, newline=""), sniff_delimiter(text), False)
+    return Grid(str(path), None, rows, nums, slug(path.stem))
+
+
+def _streamed_grid(path: Path, notes: list[str]) -> Grid | None:
+    """A large text file read line by line; None when its encoding is UTF-16 or proves not to be the one its
+    head showed (the caller then decodes it whole)."""
+    with open(path, "rb") as fb:
+        head = fb.read(STREAM_BYTES // 2)
+    head = head[: head.rfind(b"\n") + 1] or head  # whole lines, so that no character is cut
+    try:
+        sample, enc = decode_text(head)
+    except UnicodeDecodeError:
+        return None
+    codec = _CODECS.get(enc)
+    if codec is None:
+        return None
+    try:
+        with open(path, encoding=codec, newline="") as f:
+            rows, nums = _rows(path, f, sniff_delimiter(sample), True)
+    except UnicodeDecodeError:
+        return None
+    notes.append(f"{path}: read as {enc}, line by line")
     return Grid(str(path), None, rows, nums, slug(path.stem))
 
 
@@ -136,7 +178,8 @@ def _read_messy(path: Path, hints: dict[str, Any], include_hidden: bool) -> tupl
     except DataError as err:
         return [], err.problems, []
     parts = []
-    for g in grids:
+    while grids:
+        g = grids.pop(0)  # each sheet's cells are let go once imported: a big file's strings are most of its memory
         try:
             parts.append(import_grid(g, **hints))
         except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems

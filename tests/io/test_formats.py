@@ -7,6 +7,7 @@ file as written: row numbers are Excel's (A1 is row 1) or the text editor's line
 """
 import datetime as dt
 import re
+import unicodedata
 
 import pytest
 
@@ -407,3 +408,38 @@ def test_cp1258_title_block_is_not_taken_for_cp1252():
     text = ("ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI,,CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
             "STT,Tên đề án,Nội dung,Số cơ sở thụ hưởng,Nguồn vốn,Kinh phí\n")
     assert decode_text(encode_cp1258(text)) == (text, "cp1258")
+
+
+@pytest.mark.parametrize("encoding, write", [
+    ("utf-8", lambda t: t.encode("utf-8")),
+    ("utf-8 with BOM", lambda t: t.encode("utf-8-sig")),
+    ("cp1258", encode_cp1258),
+    ("ascii", lambda t: t.encode("ascii")),  # diacritics folded away: read as UTF-8, which ASCII is
+])
+def test_large_text_files_are_read_line_by_line_to_the_same_grid(tmp_path, monkeypatch, encoding, write):
+    # a multi-line quoted cell, a title block, Vietnamese in every encoding that can hold it; the streamed
+    # reader (files past STREAM_BYTES) must give the grid the whole-file reader gives
+    text = ("BÁO CÁO KHUYẾN CÔNG TỈNH ĐỒNG NAI NĂM 2020\n"
+            "STT;Tên đề án;Kinh phí (triệu đồng);Tình trạng\n"
+            + "".join(f'{i};"Hỗ trợ máy sấy\nsố {i}";{i},5;Đã nghiệm thu\n' for i in range(1, 400)))
+    if encoding == "ascii":
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if ord(c) < 128)
+    f = tmp_path / "big.csv"
+    f.write_bytes(write(text))
+    whole, notes_whole = read_grids(f)
+    monkeypatch.setattr(read_mod, "STREAM_BYTES", 256)
+    streamed, notes = read_grids(f)
+    shown = "utf-8" if encoding == "ascii" else encoding
+    assert notes[0].endswith(f"read as {shown}, line by line") and not notes_whole[0].endswith("line by line")
+    assert streamed[0].rows == whole[0].rows and streamed[0].rownums == whole[0].rownums
+    assert whole[0].rows[3][1] == ("Hỗ trợ máy sấy\nsố 2" if encoding != "ascii" else "Ho tro may say\nso 2")
+    assert whole[0].rownums[:4] == [1, 2, 3, 5]  # the quoted line break: the editor's line numbers
+
+
+def test_a_large_file_whose_head_misleads_is_decoded_whole(tmp_path, monkeypatch):
+    # ASCII for the first lines, then a byte that is not UTF-8: the streamed read gives up, the whole read decides
+    f = tmp_path / "big.csv"
+    f.write_bytes(b"STT;Ten de an;Kinh phi\n" * 40 + "1;Máy;2\n".encode("cp1258"))
+    monkeypatch.setattr(read_mod, "STREAM_BYTES", 256)
+    grids, notes = read_grids(f)
+    assert notes[0].endswith("read as cp1258") and grids[0].rows[-1] == ["1", "Máy", "2"]
