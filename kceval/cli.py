@@ -22,6 +22,17 @@ from .schema import MONEY_UNITS, SOURCES
 from .version import __version__
 
 
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """What `validate` and `import` say about sheets: hints for what a sheet does not state, and how to read it."""
+    p.add_argument("--money-unit", choices=list(MONEY_UNITS), help="unit of money columns when a sheet states none")
+    p.add_argument("--as-of", help="as-of date (YYYY-MM-DD) when a sheet states none")
+    p.add_argument("--year", type=int, help="plan year when a sheet states none")
+    p.add_argument("--province", help="province when a sheet states none")
+    p.add_argument("--source", choices=SOURCES, help="source of funds when a sheet states none")
+    p.add_argument("--columns", metavar="MAP.toml", help="mapping file naming headers kceval does not know")
+    p.add_argument("--include-hidden", action="store_true", help="read hidden sheets too (skipped by default)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kceval", description="Evaluate the khuyến công programme.")
     p.add_argument("--version", action="store_true", help="print the version and exit")
@@ -30,13 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check input files; exit 1 when errors are found")
     v.add_argument("paths", nargs="+", help="a folder of canonical tables or provincial spreadsheets")
     v.add_argument("--json", action="store_true", help="print every problem as JSON")
-    v.add_argument("--money-unit", choices=list(MONEY_UNITS), help="unit of money columns whose header states none")
-    v.add_argument("--as-of", help="as-of date (YYYY-MM-DD) when a sheet states none")
-    v.add_argument("--year", type=int, help="plan year when a sheet states none")
-    v.add_argument("--province", help="province when a sheet states none")
-    v.add_argument("--source", choices=SOURCES, help="source of funds when a sheet states none")
-    v.add_argument("--columns", metavar="MAP.toml", help="mapping file naming headers kceval does not know")
-    v.add_argument("--include-hidden", action="store_true", help="read hidden sheets too (skipped by default)")
+    _reading_options(v)
 
     i = sub.add_parser("import", help="messy inputs in, canonical tables out (all or nothing)",
                        description="Read provincial report files (.xlsx .xls .ods .csv .txt .parquet) into "
@@ -47,13 +52,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="print the layout found in each sheet (title, header, columns, sections, totals) and stop")
     i.add_argument("--keep-going", action="store_true",
                    help="with errors, still write the good rows, and every excluded row to rejected.csv")
-    i.add_argument("--columns", metavar="MAP.toml", help="mapping file naming headers kceval does not know")
-    i.add_argument("--include-hidden", action="store_true", help="read hidden sheets too (skipped by default)")
-    i.add_argument("--money-unit", choices=list(MONEY_UNITS), help="unit of money columns when a sheet states none")
-    i.add_argument("--as-of", help="as-of date (YYYY-MM-DD) when a sheet states none")
-    i.add_argument("--year", type=int, help="plan year when a sheet states none")
-    i.add_argument("--province", help="province when a sheet states none")
-    i.add_argument("--source", choices=SOURCES, help="source of funds when a sheet states none")
+    _reading_options(i)
     i.add_argument("--format", choices=("csv", "parquet"), default="csv", help="format of the tables written")
 
     s = sub.add_parser("sample", help="write the calibrated synthetic sample data")
@@ -96,14 +95,20 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _cmd_validate(a: argparse.Namespace) -> int:
-    from .dataset.validate import validate_tables  # deferred: see the module notes
-    from .io.mapping import read_column_map
+def _read(a: argparse.Namespace) -> Any:
+    """The data `validate` and `import` read, with the options of :func:`_reading_options`."""
+    from .io.mapping import read_column_map  # deferred: see the module notes
     from .io.read import read_dataset
 
     mapping = read_column_map(a.columns) if a.columns else None
-    loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source, year=a.year,
-                          province=a.province, columns=mapping, include_hidden=a.include_hidden)
+    return read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source, year=a.year,
+                        province=a.province, columns=mapping, include_hidden=a.include_hidden)
+
+
+def _cmd_validate(a: argparse.Namespace) -> int:
+    from .dataset.validate import validate_tables  # deferred: see the module notes
+
+    loaded = _read(a)
     v = validate_tables(loaded.tables, loaded.origins, reported=loaded.problems)
     problems = loaded.problems + v.problems
     n_err = sum(p.severity == "error" for p in problems)
@@ -119,16 +124,13 @@ def _cmd_validate(a: argparse.Namespace) -> int:
 
 def _cmd_import(a: argparse.Namespace) -> int:
     from .dataset.validate import validate_tables  # deferred: see the module notes
-    from .io import import_summary, read_dataset, write_rejected, write_tables
-    from .io.mapping import read_column_map
+    from .io import import_summary, write_rejected, write_tables
 
     if not a.out and not a.explain:
         raise ParameterError("`--out` is required (the folder to write the tables to), unless --explain is given")
     if not a.explain:
         check_out_dir("--out", a.out)
-    mapping = read_column_map(a.columns) if a.columns else None
-    loaded = read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source, year=a.year,
-                          province=a.province, columns=mapping, include_hidden=a.include_hidden)
+    loaded = _read(a)
     if a.explain:
         print(loaded.explanation)
         return 1 if any(p.severity == "error" for p in loaded.problems) else 0

@@ -14,6 +14,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import Problem, ProblemsMixin
+from ..io.numbers import ParseError
+from ..io.words import parse_bool
 from ..schema import MODELS, MONEY_MAX_VND, TABLES, coerce_table, empty
 
 HINTS: dict[str, str] = {
@@ -100,8 +102,16 @@ _WHOLE = {"plans": ("year", "approved_vnd", "revised_vnd"),
           "projects": ("year", "beneficiaries", "support_vnd", "counterpart_vnd", "output_count"),
           "events": ("new_support_vnd",), "payments": ("amount_vnd",)}
 _MONEY = {"approved_vnd", "revised_vnd", "support_vnd", "counterpart_vnd", "new_support_vnd", "amount_vnd"}
-_YES_NO = {True: True, False: False, "true": True, "false": False, "1": True, "0": False, "có": True, "co": True,
-           "không": False, "khong": False, "yes": True, "no": False, "x": True}
+
+
+def _yes_no_value(v: Any) -> Any:
+    """A pilot/group cell as a boolean when it reads as yes or no (the importer's words: có/không, yes/no, x,
+    1/0, true/false); otherwise the cell itself (empty, or a word to report)."""
+    try:
+        b = parse_bool(v)
+    except ParseError:
+        return v
+    return v if b is None else b
 
 
 def _cell_problems(table: str, df: pd.DataFrame, origin: pd.DataFrame) -> tuple[list[Problem], set[tuple[Any, str]]]:
@@ -127,8 +137,8 @@ def _cell_problems(table: str, df: pd.DataFrame, origin: pd.DataFrame) -> tuple[
     for col in ("pilot", "group"):
         if table == "projects" and col in df.columns and df[col].dtype == object:
             for idx, v in df[col].items():
-                key = v.strip().lower() if isinstance(v, str) else v
-                if v is not None and not (isinstance(v, float) and np.isnan(v)) and key not in _YES_NO:
+                r = _yes_no_value(v)
+                if not isinstance(r, (bool, np.bool_)) and not (r is None or (isinstance(r, float) and np.isnan(r))):
                     problems.append(_problem("error", table, idx, origin, col, v, f"{v!r} is not a yes/no value",
                                              "write true/false (or có/không)"))
                     cells.add((idx, col))
@@ -140,7 +150,7 @@ def _yes_no(df: pd.DataFrame) -> pd.DataFrame:
     :func:`_cell_problems` to report."""
     for col in ("pilot", "group"):
         if col in df.columns and df[col].dtype == object:
-            df[col] = df[col].map(lambda v: _YES_NO.get(v.strip().lower() if isinstance(v, str) else v, v))
+            df[col] = df[col].map(_yes_no_value)
     return df
 
 
