@@ -6,12 +6,16 @@ for a million rows). Then runs ``kceval validate FILE`` in a child process ``--r
 prints the median wall time and the child's peak resident memory (``getrusage(RUSAGE_CHILDREN)``),
 and that peak as a multiple of the file's size.
 
-How: the file is read line by line in the encoding its head shows (never decoded whole), repeated
-short cells share one string, the layout is found in one pass whose cheap tests come first, every
-column is parsed once per distinct text (:func:`kceval.io.cells.parse_cells`), only the columns
-read are copied into a frame, and the magnitude checks are vectorised. Still per cell: the rows
-are held as Python strings and the canonical rows are built from Python objects (about 9× the
-file at peak); a columnar reader (Arrow buffers, chunks) is the next step to 3×.
+How: the file is read line by line in the encoding its head shows (never decoded whole) and imported
+50,000 rows at a time (:mod:`kceval.io.stream`): the layout is found on the first chunk and continued on
+each later one, the project rows' cells go into Arrow string columns (UTF-8, about 1.2× the file for all
+13 columns) and every other row stays in a small grid; each column is parsed once per distinct text
+(:func:`kceval.io.cells.parse_cells`), bad cells are kept sparse, and the text columns are let go once
+parsed. Still at the peak (about 8.6× the file, 1.76 GB for 204 MiB): the canonical tables hold text as
+Python strings (the titles alone, Vietnamese in two bytes a character, are 1.1× the file) and pandas
+copies a million-row table whole at each step (building the frame, ordering its columns, combining
+sheets, validating: about 0.75× the file a copy). Reaching 3× needs Arrow-backed text in the canonical
+tables and copy-on-write frames: the next step.
 
 Run:  .venv/bin/python benchmarks/bench_big_input.py [--rows 1000000] [--runs 1]
 Goals (issue 13): ≤ 60 s per million rows; peak memory ≤ 3× the file size.

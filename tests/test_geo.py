@@ -1,4 +1,5 @@
 """Geography: provinces, regions, merger crosswalk, name matching."""
+import dataclasses
 import unicodedata
 
 import pandas as pd
@@ -7,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kceval import geo
-from kceval.errors import KcevalError, ParameterError
+from kceval.errors import DataError, KcevalError, ParameterError
+from kceval.text import fold
 
 
 def test_63_provinces_28_15_20_with_unique_gso_codes():
@@ -141,3 +143,233 @@ def test_every_name_vietnam_provinces_gives_is_accepted():
     for name in names:
         assert geo.match_province(name) == geo.match_province(name.replace("Thành phố ", ""))
         assert geo.name_mark(name) is None
+
+
+# --- the 34 units of 2025 -------------------------------------------------------------------------
+
+# Source: /work/shared/DOMAIN.md, "The 2025 provincial merger" (Resolution 202/2025/QH15): the new
+# code in brackets and the old provinces of each unit, the unit's namesake first; the eleven
+# unchanged units keep their old GSO code (Huế is the former Thừa Thiên Huế, 46).
+DOMAIN_MERGER = {
+    "Hà Nội": ("01", ["Hà Nội"]), "Huế": ("46", ["Thừa Thiên Huế"]), "Cao Bằng": ("04", ["Cao Bằng"]),
+    "Lạng Sơn": ("20", ["Lạng Sơn"]), "Lai Châu": ("12", ["Lai Châu"]), "Điện Biên": ("11", ["Điện Biên"]),
+    "Sơn La": ("14", ["Sơn La"]), "Quảng Ninh": ("22", ["Quảng Ninh"]), "Thanh Hóa": ("38", ["Thanh Hóa"]),
+    "Nghệ An": ("40", ["Nghệ An"]), "Hà Tĩnh": ("42", ["Hà Tĩnh"]),
+    "Tuyên Quang": ("08", ["Tuyên Quang", "Hà Giang"]), "Lào Cai": ("15", ["Lào Cai", "Yên Bái"]),
+    "Thái Nguyên": ("19", ["Thái Nguyên", "Bắc Kạn"]), "Phú Thọ": ("25", ["Phú Thọ", "Vĩnh Phúc", "Hòa Bình"]),
+    "Bắc Ninh": ("24", ["Bắc Ninh", "Bắc Giang"]), "Hưng Yên": ("33", ["Hưng Yên", "Thái Bình"]),
+    "Hải Phòng": ("31", ["Hải Phòng", "Hải Dương"]), "Ninh Bình": ("37", ["Ninh Bình", "Hà Nam", "Nam Định"]),
+    "Quảng Trị": ("44", ["Quảng Trị", "Quảng Bình"]), "Đà Nẵng": ("48", ["Đà Nẵng", "Quảng Nam"]),
+    "Quảng Ngãi": ("51", ["Quảng Ngãi", "Kon Tum"]), "Gia Lai": ("52", ["Gia Lai", "Bình Định"]),
+    "Đắk Lắk": ("66", ["Đắk Lắk", "Phú Yên"]), "Khánh Hòa": ("56", ["Khánh Hòa", "Ninh Thuận"]),
+    "Lâm Đồng": ("68", ["Lâm Đồng", "Đắk Nông", "Bình Thuận"]),
+    "TP. Hồ Chí Minh": ("79", ["TP. Hồ Chí Minh", "Bình Dương", "Bà Rịa – Vũng Tàu"]),
+    "Đồng Nai": ("75", ["Đồng Nai", "Bình Phước"]), "Tây Ninh": ("80", ["Tây Ninh", "Long An"]),
+    "Cần Thơ": ("92", ["Cần Thơ", "Sóc Trăng", "Hậu Giang"]),
+    "Vĩnh Long": ("86", ["Vĩnh Long", "Bến Tre", "Trà Vinh"]), "Đồng Tháp": ("82", ["Đồng Tháp", "Tiền Giang"]),
+    "Cà Mau": ("96", ["Cà Mau", "Bạc Liêu"]), "An Giang": ("91", ["An Giang", "Kiên Giang"]),
+}
+
+
+def _fold_prefix(name: str) -> str:
+    # the package writes the six centrally run cities "Thành phố X" (and could write "Tỉnh X")
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def test_crosswalk_codes_and_names_match_vietnam_provinces():
+    # Provenance: the `vietnam-provinces` package on PyPI (Province.iter_all(): the 34 units of
+    # Resolution 202/2025/QH15), an independent listing of the codes and names geo carries.
+    from vietnam_provinces import Province
+
+    package = {f"{int(p.code):02d}": _fold_prefix(p.name) for p in Province.iter_all()}
+    assert len(package) == 34
+    u = geo.units_2025()
+    assert set(package) == set(u["code"]) == set(geo.provinces()["unit_2025_code"])
+    # the same names, letter for letter, once "Thành phố"/"Tỉnh" and geo's "TP." are set aside
+    assert package == {c: n.removeprefix("TP. ") for c, n in zip(u["code"], u["unit"])}
+    # the region table is written out by name in geo: the same 34 names
+    assert set(geo.regions_2025()["unit_2025"]) == set(u["unit"])
+    # and DOMAIN.md's names and codes in brackets
+    assert package == {c: n.removeprefix("TP. ") for n, (c, _) in DOMAIN_MERGER.items()}
+
+
+def test_every_old_province_is_in_exactly_one_unit_as_domain_md_lists():
+    p = geo.provinces()
+    members = [m for _, ms in DOMAIN_MERGER.values() for m in ms]
+    assert len(members) == 63 and set(members) == set(geo.PROVINCE_NAMES)
+    got = {u: sorted(g["province"]) for u, g in p.groupby("unit_2025")}
+    assert got == {u: sorted(ms) for u, (_, ms) in DOMAIN_MERGER.items()}
+    codes = dict(zip(p["unit_2025"], p["unit_2025_code"]))
+    assert codes == {u: c for u, (c, _) in DOMAIN_MERGER.items()}
+
+
+def test_regions_2025_follow_the_seat_18_8_8():
+    r = geo.regions_2025()
+    assert list(r.columns) == ["unit_2025", "seat_province", "region"] and r["unit_2025"].is_unique
+    assert r["region"].value_counts().to_dict() == {"north": 18, "central": 8, "south": 8}
+    by_unit = r.set_index("unit_2025")
+    # each seat is one of the unit's own old provinces, and the unit takes the seat's ARIT region
+    for unit, row in by_unit.iterrows():
+        assert row["seat_province"] in DOMAIN_MERGER[unit][1]
+        assert row["region"] == geo.region_of(row["seat_province"])
+    # the seats the assumption names (Resolution 202/2025/QH15)
+    assert by_unit["seat_province"][["Lâm Đồng", "Quảng Trị", "Gia Lai", "Lào Cai", "Bắc Ninh", "Tây Ninh",
+                                     "Đồng Tháp", "An Giang"]].tolist() == [
+        "Lâm Đồng", "Quảng Bình", "Bình Định", "Yên Bái", "Bắc Giang", "Long An", "Tiền Giang", "Kiên Giang"]
+    assert geo.region_2025_of("Lâm Đồng") == "central" and geo.region_2025_of("Thành phố Huế") == "central"
+    assert "Lâm Đồng" in geo.REGION_2025_ASSUMPTION and "central" in geo.REGION_2025_ASSUMPTION
+    assert geo.REGION_2025_ASSUMPTION_BY_LANGUAGE["en"] == geo.REGION_2025_ASSUMPTION
+    assert "Lâm Đồng" in geo.REGION_2025_ASSUMPTION_BY_LANGUAGE["vi"]
+
+
+def test_members_share_their_units_region_except_binh_thuan():
+    region = geo.regions_2025().set_index("unit_2025")["region"]
+    p = geo.provinces()
+    crossing = p[p["region"] != p["unit_2025"].map(region)]
+    assert crossing[["province", "unit_2025"]].values.tolist() == [["Bình Thuận", "Lâm Đồng"]]
+    # the 2025 regions therefore move one old province: 28 + 15 + 20 becomes 28 + 16 + 19
+    assert p.assign(r=p["unit_2025"].map(region)).groupby("r").size().to_dict() == {
+        "central": 16, "north": 28, "south": 19}
+
+
+def test_regions_2025_override_by_mapping():
+    r = geo.regions_2025({"lam dong": "south", "Thành phố Huế": "Phía Bắc"}).set_index("unit_2025")["region"]
+    assert r["Lâm Đồng"] == "south" and r["Huế"] == "north" and r["Đà Nẵng"] == "central"
+    with pytest.raises(ParameterError, match=r"`override` must map .*'Long An'.*Tây Ninh.*'Đà Nẵng': 'west'"):
+        geo.regions_2025({"Long An": "south", "Đà Nẵng": "west"})
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_load_regions_round_trip(tmp_path):
+    table = geo.regions_2025({"Lâm Đồng": "south"})
+    f = tmp_path / "regions.csv"
+    table.to_csv(f, index=False)
+    pd.testing.assert_frame_equal(geo.load_regions(f), table)
+    assert geo.regions_2025(f).equals(table)  # a path override reads the file
+    assert geo.region_2025_of("Lâm Đồng", geo.load_regions(f)) == "south"
+    # unaccented names, Vietnamese regions, a BOM, a blank line, columns in another order
+    rows = [f"{'Phía Nam' if r == 'south' else r.upper()},{fold(u, ' ')}" for u, r in
+            zip(table["unit_2025"], table["region"])]
+    f2 = _write(tmp_path / "plain.csv", ["Region,Unit 2025", *rows[:10], "", *rows[10:]])
+    f2.write_bytes(b"\xef\xbb\xbf" + f2.read_bytes())
+    pd.testing.assert_frame_equal(geo.load_regions(f2), table)
+
+
+def test_load_regions_reports_every_problem_at_once(tmp_path):
+    rows = [f"{u},{r}" for u, r in geo.regions_2025()[["unit_2025", "region"]].values]
+    rows[0] = "Long An,south"          # row 2: an old province merged away, not a unit
+    rows[1] = "Tay Nin,south"          # row 3: a typo
+    rows[2] = "Điện Biên,west"         # row 4: an unknown region
+    rows[3] = "Hà Nội,north"           # row 5: and again on the last row, row 36
+    f = _write(tmp_path / "bad.csv", ["unit_2025,region", *rows, "Thanh pho Ha Noi,north"])
+    with pytest.raises(DataError) as e:
+        geo.load_regions(f)
+    got = {(p.row, p.column, p.value): p for p in e.value.problems}
+    assert all(p.severity == "error" and p.file == str(f) and p.sheet is None for p in e.value.problems)
+    assert got[(2, "unit_2025", "Long An")].hint.startswith("Long An has been part of Tây Ninh since 1 July 2025")
+    assert "did you mean 'Tây Ninh'" in got[(3, "unit_2025", "Tay Nin")].hint
+    assert got[(4, "region", "west")].hint == "write one of 'north', 'central', 'south'; received 'west'"
+    assert "listed twice (first on row 5)" in got[(36, "unit_2025", "Thanh pho Ha Noi")].message
+    # rows 2-5 replaced Hà Nội, Cao Bằng, Tuyên Quang, Điện Biên: Cao Bằng and Tuyên Quang are missing
+    missing = sorted(p.value for p in e.value.problems if p.row is None)
+    assert missing == ["Cao Bằng", "Tuyên Quang"]
+    assert len(e.value.problems) == 6 and "6 problem(s) in the regions file" in str(e.value)
+
+
+def test_load_regions_file_level_problems(tmp_path):
+    f = _write(tmp_path / "cols.csv", ["tinh,vung", "Hà Nội,north"])
+    with pytest.raises(DataError) as e:
+        geo.load_regions(f)
+    assert [(p.row, p.column) for p in e.value.problems] == [(1, "unit_2025"), (1, "region")]
+    assert "tinh,vung" in e.value.problems[0].hint
+    with pytest.raises(DataError, match="cannot be read"):
+        geo.load_regions(tmp_path / "absent.csv")
+    with pytest.raises(ParameterError, match="`regions` must be a table"):
+        geo.region_2025_of("Hà Nội", {"Hà Nội": "north"})
+
+
+@pytest.mark.parametrize("name, year, expected, basis, note", [
+    # an old province merged away is read, from 2025, as the unit it joined
+    ("Long An", 2026, "Tây Ninh", "unit_2025", "Long An has been part of Tây Ninh since 1 July 2025"),
+    ("long an", 2025, "Tây Ninh", "unit_2025", "Long An has been part of Tây Ninh since 1 July 2025"),
+    ("Long An", 2024, "Long An", "province", ""),
+    ("Long An", None, "Long An", "province", ""),
+    # a name that is both an old province and a new unit: by the year, and said so
+    ("Tây Ninh", 2024, "Tây Ninh", "province", ""),
+    ("Tây Ninh", 2026, "Tây Ninh", "unit_2025", "Tây Ninh (Tây Ninh + Long An)"),
+    ("Tây Ninh", None, "Tây Ninh", "province", "with no year"),
+    # marks decide whatever the year
+    ("Tây Ninh (mới)", 2020, "Tây Ninh", "unit_2025", "marked new"),
+    ("Tây Ninh (mới)", None, "Tây Ninh", "unit_2025", "marked new"),
+    ("Tây Ninh (cũ)", 2026, "Tây Ninh", "province", "marked old"),
+    ("Long An (old)", 2026, "Long An", "province", "part of Tây Ninh"),
+    ("Tỉnh Đồng Nai (sau sáp nhập)", None, "Đồng Nai", "unit_2025", "Đồng Nai + Bình Phước"),
+    # unchanged provinces: no note
+    ("Hà Nội", None, "Hà Nội", "province", ""), ("Hà Nội", 2019, "Hà Nội", "province", ""),
+    ("Ha Noi", 2026, "Hà Nội", "unit_2025", ""), ("Nghệ An", 2025, "Nghệ An", "unit_2025", ""),
+    # Huế: the unit from 2025, Thừa Thiên Huế before (same territory, new name, said so)
+    ("Huế", 2026, "Huế", "unit_2025", "Thừa Thiên Huế became Huế"),
+    ("Thành phố Huế", 2025, "Huế", "unit_2025", "Thừa Thiên Huế became Huế"),
+    ("Huế", 2024, "Thừa Thiên Huế", "province", "Thừa Thiên Huế became Huế"),
+    ("Thừa Thiên Huế", 2026, "Huế", "unit_2025", "Thừa Thiên Huế became Huế"),
+    # three into one
+    ("Bình Dương", 2026, "TP. Hồ Chí Minh", "unit_2025", "Bình Dương has been part of TP. Hồ Chí Minh"),
+    ("TP HCM", 2026, "TP. Hồ Chí Minh", "unit_2025", "Bình Dương + Bà Rịa – Vũng Tàu"),
+])
+def test_resolve_name_by_year_and_mark(name, year, expected, basis, note):
+    r = geo.resolve_name(name, year)
+    assert (r.name, r.basis) == (expected, basis)
+    if note:
+        assert note in r.note
+    else:
+        assert r.note == ""
+    # a name read as a unit is one of the 34; read as a province, one of the 63
+    assert r.name in (set(geo.units_2025()["unit"]) if basis == "unit_2025" else set(geo.PROVINCE_NAMES))
+
+
+def test_every_choice_that_changes_coverage_has_a_note():
+    # never silently: a name read as another unit, or a merged unit's namesake read with no year
+    ambiguous = {members[0] for _, members in DOMAIN_MERGER.values() if len(members) > 1}
+    for province in geo.PROVINCE_NAMES:
+        for year in (None, 2024, 2025, 2026):
+            r = geo.resolve_name(province, year)
+            if r.name != province or (year is None and province in ambiguous):
+                assert r.note, (province, year)
+
+
+def test_resolve_name_refuses_unknown_and_contradictory_names():
+    with pytest.raises(geo.UnknownProvinceError) as e:
+        geo.resolve_name("Dong Nia", 2026)
+    assert "Đồng Nai" in e.value.suggestions and "did you mean" in str(e.value)
+    with pytest.raises(geo.UnknownProvinceError, match="unknown 2025 unit 'Long An \\(mới\\)'.*part of Tây Ninh") as e:
+        geo.resolve_name("Long An (mới)", 2026)  # there is no new unit called Long An
+    assert e.value.suggestions == ["Tây Ninh"]
+    with pytest.raises(ParameterError, match="`year` must be a whole year"):
+        geo.resolve_name("Hà Nội", "2026")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        geo.resolve_name("Hà Nội").name = "x"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Tây Ninh", "Tây Ninh"), ("tay ninh (moi)", "Tây Ninh"), ("Thừa Thiên Huế", "Huế"), ("TP.HCM", "TP. Hồ Chí Minh"),
+    ("Thành phố Cần Thơ", "Cần Thơ"), ("Dak Lak", "Đắk Lắk"),
+])
+def test_match_unit_2025(raw, expected):
+    assert geo.match_unit_2025(raw) == expected
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("Long An", "Long An has been part of Tây Ninh since 1 July 2025"), ("Bà Rịa - Vũng Tàu", "TP. Hồ Chí Minh"),
+    ("Tây Ninh (cũ)", "the mark names the province Tây Ninh"), ("Atlantis", "no close match"),
+])
+def test_match_unit_2025_refuses_what_is_not_a_unit(raw, reason):
+    with pytest.raises(geo.UnknownProvinceError, match="unknown 2025 unit") as e:
+        geo.match_unit_2025(raw)
+    assert reason in e.value.hint

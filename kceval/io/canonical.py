@@ -97,8 +97,8 @@ def _read_canonical(path: Path, table: str) -> tuple[pd.DataFrame | None, list[P
             odd = raw.notna() & df[c].isna()
             if odd.any():  # e.g. dd/mm/yyyy after a round trip through Excel: read it, else report it
                 vals, errs = parse_cells(raw[odd], parse_date)
-                df.loc[odd, c] = pd.to_datetime(vals.where(errs.isna()))
-                for i in errs.index[errs.notna().to_numpy()]:
+                df.loc[odd, c] = pd.to_datetime(vals)
+                for i in errs.index:
                     problems.append(Problem("error", str(path), None, int(i) + 2, c, raw[i], errs[i].message,
                                             "write dates as YYYY-MM-DD"))
     for c in ("revised_vnd", "counterpart_vnd", "output_count", "new_support_vnd"):

@@ -23,24 +23,30 @@ _ONE_GROUP = re.compile(r"^[+\-−]?\s*[1-9]\d{0,2}[.,]\d{3}$")
 
 
 def parse_cells(raw: pd.Series, fn: Callable[[Any], Any]) -> tuple[pd.Series, pd.Series]:
-    """Parse each distinct cell value once; return parsed values and ParseErrors (or None)."""
-    codes, uniq = pd.factorize(raw.astype(object), use_na_sentinel=True)
+    """Parse each distinct cell value once; return the parsed values and the ParseErrors.
+
+    The errors are a Series over the failing cells only (most columns have none: a full column of
+    Nones would cost eight bytes a cell). A column of Arrow strings (a big text file,
+    :mod:`kceval.io.stream`) is factorised as it is: only its distinct texts become Python strings.
+    """
+    arrow = isinstance(raw.dtype, (pd.StringDtype, pd.ArrowDtype))
+    codes, uniq = pd.factorize(raw if arrow else raw.astype(object), use_na_sentinel=True)
     vals: list[Any] = []
-    errs: list[Any] = []
-    for u in uniq:  # a loop over distinct cell texts, which is how text parsing has to go
+    failed: dict[int, ParseError] = {}
+    for k, u in enumerate(uniq):  # a loop over distinct cell texts, which is how text parsing has to go
         try:
             vals.append(fn(u))
-            errs.append(None)
         except ParseError as err:
             vals.append(None)
-            errs.append(err)
+            failed[k] = err
     vals.append(None)
-    errs.append(None)
     v = np.empty(len(vals), dtype=object)
     v[:] = vals
-    e = np.empty(len(errs), dtype=object)
-    e[:] = errs
-    return pd.Series(v[codes], index=raw.index), pd.Series(e[codes], index=raw.index)
+    errs = pd.Series([], index=raw.index[:0], dtype=object)
+    if failed:
+        at = np.flatnonzero(np.isin(codes, list(failed)))
+        errs = pd.Series([failed[c] for c in codes[at]], index=raw.index[at], dtype=object)
+    return pd.Series(v[codes], index=raw.index), errs
 
 
 def number_texts(values: Iterable[Any]) -> list[str]:

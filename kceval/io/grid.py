@@ -94,6 +94,9 @@ class Layout:
     source: str | None = None
     period: tuple[pd.Timestamp, str] | None = None
     report_date: pd.Timestamp | None = None
+    # where the classification of rows stands, so that a sheet read in chunks continues it
+    ended: bool = False      # inside the signature block: every further row is footer
+    seen_data: bool = False  # a project row was seen (a column-number row can only come before)
 
     @property
     def fields(self) -> dict[str, Column]:

@@ -23,7 +23,7 @@ from ..schema import TABLES, columns
 from .cells import column_convention, money_reader, parse_cells, sheet_convention
 from .consistency import check_plans, check_sheet
 from .dates import parse_when, period_from_text
-from .grid import Grid, Layout, Part, rows_text, where_of
+from .grid import Grid, Layout, Part, rows_text
 from .headers import MONEY_FIELDS, suggest_fields
 from .numbers import ParseError, cell_unit, is_empty, parse_int
 from .problems import Recorder
@@ -93,7 +93,6 @@ def import_grid(g: Grid, *, money_unit: str | None = None, as_of: pd.Timestamp |
     """
     out = Part()
     rec = Recorder(g)
-    where = where_of(g)
     if not any(not is_empty(c) for r in g.rows for c in r):
         rec.add("error", None, None, None, "the file is empty" if g.sheet is None else "the sheet is empty",
                 "export the sheet with its header row and data")
@@ -107,15 +106,30 @@ def import_grid(g: Grid, *, money_unit: str | None = None, as_of: pd.Timestamp |
                 "or name unknown headers in a mapping file (--columns map.toml)")
         out.problems = rec.problems
         return out
-    out.layout = lay
+    return import_layout(g, lay, None, money_unit=money_unit, as_of=as_of, source=source, year=year,
+                         province=province)
+
+
+def import_layout(g: Grid, lay: Layout, data: pd.DataFrame | None, *, money_unit: str | None = None,
+                  as_of: pd.Timestamp | None = None, source: str | None = None, year: int | None = None,
+                  province: str | None = None) -> Part:
+    """Canonical rows of one sheet whose layout is found (:func:`import_grid` after :func:`find_layout`).
+
+    ``data`` holds the cells of the project rows, one column per read column index and one row per
+    user row number (``lay.rows["data"]``); None takes them from ``g.rows``. A big text file read in
+    chunks (:mod:`kceval.io.stream`) passes them here, with ``g`` holding its other rows only.
+    """
+    out = Part(layout=lay)
+    rec = Recorder(g)
     try:
-        _import(g, lay, rec, out, money_unit=money_unit, as_of=as_of, source=source, year=year, province=province)
+        _import(g, lay, rec, out, data, money_unit=money_unit, as_of=as_of, source=source, year=year,
+                province=province)
     finally:
         out.problems = rec.problems
     out.rejected = [{"file": g.file, "sheet": g.sheet, "row": r, "reasons": "; ".join(dict.fromkeys(m))}
                     for r, m in sorted(rec.reasons.items())]
     if out.rejected:
-        out.notes.append(f"{where}: {len(out.rejected)} row(s) left out because of the errors listed: "
+        out.notes.append(f"{lay.where}: {len(out.rejected)} row(s) left out because of the errors listed: "
                          f"row {rows_text([r['row'] for r in out.rejected])}")
         out.excluded["rows with errors"] += len(out.rejected)
     return out
@@ -167,8 +181,8 @@ def _resolve(rec: Recorder, what: str, hint: Any, said: Any, said_where: str, sh
     return said if said is not None else hint
 
 
-def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, *, money_unit: str | None, as_of: pd.Timestamp | None,
-            source: str | None, year: int | None, province: str | None) -> None:
+def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, data: pd.DataFrame | None, *, money_unit: str | None,
+            as_of: pd.Timestamp | None, source: str | None, year: int | None, province: str | None) -> None:
     where, hrow, fields = lay.where, lay.header_rows[0], lay.fields
     kind = lay.kind
     _layout_notes(g, lay, rec, out)
@@ -187,13 +201,8 @@ def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, *, money_unit: str |
         rec.add("error", hrow, None, None, f"no projects in sheet {g.sheet or g.file!r}: a header and no "
                 f"{'project' if kind == 'projects' else kind[:-1]} rows", "add the rows, or remove the sheet")
         return
-    pos = {n: i for i, n in enumerate(g.rownums)}
-    picked = [g.rows[pos[n]] for n in data_rows]
-    # the read columns only, one object column at a time (no copy of every row: big files are mostly cells)
-    used = sorted({c.index for c in lay.columns if c.field is not None})
-    data = pd.DataFrame({j: pd.Series([r[j] if j < len(r) else None for r in picked], dtype=object) for j in used})
-    data.index = pd.Index(data_rows, name="row")
-    del picked
+    if data is None:
+        data = data_cells(g, lay)
     # cells stay as typed: each parser reads blanks (None), dashes (0 in a money column) and spaces per distinct
     # value (parse_cells), which costs far less than cleaning every cell first
     rn = pd.Series(data.index, index=data.index)
@@ -228,8 +237,7 @@ def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, *, money_unit: str |
     # -- columns -----------------------------------------------------------------------------------
     parsed: dict[str, pd.Series] = {}
     units: dict[str, str] = {}
-    money_cols = [data[fields[f].index] for f in fields if f in MONEY_FIELDS]
-    s_conv = sheet_convention(money_cols)
+    s_conv = sheet_convention([data[fields[f].index] for f in fields if f in MONEY_FIELDS])
     for fld, c in fields.items():
         raw = data[c.index]
         fn: Callable[[Any], Any]
@@ -257,11 +265,14 @@ def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, *, money_unit: str |
                     f"{len(set(guessed))} value(s) such as {guessed[0]!r} could be read with a thousands dot or a "
                     "decimal point, and no cell of the sheet shows which: read the Vietnamese way (dot for "
                     "thousands)", "write the decimals with a comma (32,5) so that the convention is clear")
-        units_in_cells = {u for v in raw.dropna().unique() if isinstance(v, str) and (u := cell_unit(v))}
-        if fld in MONEY_FIELDS and units_in_cells - {units[fld]}:
-            out.notes.append(f"{where}: column {c.header!r}: units written in cells override the column's unit "
-                             f"({', '.join(sorted(units_in_cells))})")
+        if fld in MONEY_FIELDS:
+            units_in_cells = {u for v in raw.dropna().unique() if isinstance(v, str) and (u := cell_unit(v))}
+            if units_in_cells - {units[fld]}:
+                out.notes.append(f"{where}: column {c.header!r}: units written in cells override the column's "
+                                 f"unit ({', '.join(sorted(units_in_cells))})")
         parsed[fld] = vals
+    # only the money cells are shown again (in the checks of amounts); the others can go (a big file's text)
+    data = data[sorted({fields[f].index for f in fields if f in MONEY_FIELDS})]
     if kind == "plans":
         check_plans(lay, rec, data, parsed, units)
         plans_table(g, lay, rec, out, parsed, rn, the_year, the_prov, sheet_src, source)
@@ -276,6 +287,22 @@ def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, *, money_unit: str |
     check_sheet(g, lay, rec, out, data, parsed, rn, place, units)
     projects_tables(g, lay, rec, out, parsed, rn, place, asof=asof, year=the_year, province=the_prov,
                     sheet_source=sheet_src, source_hint=source)
+
+
+def data_cells(g: Grid, lay: Layout) -> pd.DataFrame:
+    """The cells of the project rows in the read columns, indexed by user row number."""
+    pos = {n: i for i, n in enumerate(g.rownums)}
+    picked = [g.rows[pos[n]] for n in lay.rows["data"]]
+    # the read columns only, one object column at a time (no copy of every row: big files are mostly cells)
+    data = pd.DataFrame({j: pd.Series([r[j] if j < len(r) else None for r in picked], dtype=object)
+                         for j in read_columns(lay)})
+    data.index = pd.Index(lay.rows["data"], name="row")
+    return data
+
+
+def read_columns(lay: Layout) -> list[int]:
+    """The indexes of the columns a sheet's fields are read from."""
+    return sorted({c.index for c in lay.columns if c.field is not None})
 
 
 _DATE_IN_TEXT = re.compile(r"(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4})|(ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+"
@@ -294,16 +321,13 @@ def _read_when(v: Any) -> Any:
 
 
 def _report_errors(rec: Recorder, raw: pd.Series, errs: pd.Series, header: str) -> None:
-    """One problem per distinct bad value, listing every row that holds it."""
-    bad = errs.notna()
-    if not bad.any():
-        return
+    """One problem per distinct bad value, listing every row that holds it (``errs``: the failing rows only)."""
     groups: dict[str, list[int]] = defaultdict(list)
     first: dict[str, tuple[Any, ParseError]] = {}
-    for r in raw.index[bad.to_numpy()]:
+    for r, e in errs.items():
         key = str(raw[r])
         groups[key].append(int(r))
-        first.setdefault(key, (raw[r], errs[r]))
+        first.setdefault(key, (raw[r], e))
     for key, rows in groups.items():
         v, e = first[key]
         rec.add("error", rows[0], header, v, e.message, e.hint, rows=rows)

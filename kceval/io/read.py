@@ -11,9 +11,7 @@ Windows-1258 or Windows-1252, :mod:`kceval.io.textfile`), workbooks (``.xlsx``, 
 """
 from __future__ import annotations
 
-import csv
 import io as _io
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -27,11 +25,13 @@ from ..checks import check_choice, to_date
 from ..errors import DataError, ParameterError, Problem
 from ..paths import file_sha256
 from ..schema import MONEY_UNITS, SOURCES, TABLES, coerce_table, empty
+from . import stream
 from .canonical import Loaded, is_canonical_folder, read_canonical_folder
 from .compilation import check_summaries
 from .explain import explain_parts
 from .grid import Grid, Part
 from .importer import import_grid
+from .stream import import_big_text, open_records, records
 from .textfile import decode_text, sniff_delimiter
 from .workbook import WORKBOOK_SUFFIXES, read_workbook, slug
 
@@ -42,64 +42,37 @@ SUPPORTED = ".csv, .txt, .tsv, .xlsx, .xlsm, .xls, .ods or .parquet"
 
 
 # A text file larger than this is read line by line in its encoding (detected on its head), not decoded
-# whole first: a 200 MB CSV otherwise sits in memory three times over (bytes, text, the text's copy).
+# whole first: a 200 MB CSV otherwise sits in memory three times over (bytes, text, the text's copy); and
+# imported chunk by chunk (:mod:`kceval.io.stream`)
 STREAM_BYTES = 8 * 2**20
-_CODECS = {"utf-8": "utf-8", "utf-8 with BOM": "utf-8-sig", "cp1258": "cp1258", "cp1252": "cp1252"}
 _SHARED_CELL = 48  # cells up to this length are shared between rows (statuses, places, dates repeat)
 
 
-def _rows(path: Path, lines: Any, delim: str, normalise: bool) -> tuple[list[list[Any]], list[int]]:
-    """The records of a text, with the editor's line of each; repeated short cells share one string."""
-    reader = csv.reader(lines, delimiter=delim)
+def _grid(path: Path, recs: Any) -> Grid:
+    """A grid of records; repeated short cells share one string."""
     rows: list[list[Any]] = []
-    nums, prev = [], 0
+    nums: list[int] = []
     shared: dict[str, str] = {}
-    try:
-        for r in reader:  # line_num gives the editor's line of each record (quoted newlines included)
-            nums.append(prev + 1)
-            prev = reader.line_num
-            if normalise:
-                r = [c if c.isascii() else unicodedata.normalize("NFC", c) for c in r]
-            rows.append([shared.setdefault(c, c) if len(c) <= _SHARED_CELL else c for c in r])
-    except csv.Error as exc:  # a cell past the csv module's limit: most often a quote that is never closed
-        raise DataError([Problem("error", str(path), None, prev + 1, None, None,
-                                 f"a cell starting on this line runs on for more than {csv.field_size_limit():,} "
-                                 f"characters ({exc})", "a quote (\") is probably not closed: close it, or "
-                                 "remove the stray quote")]) from None
-    return rows, nums
+    for num, r in recs:
+        nums.append(num)
+        rows.append([shared.setdefault(c, c) if len(c) <= _SHARED_CELL else c for c in r])
+    return Grid(str(path), None, rows, nums, slug(path.stem))
 
 
 def _text_grid(path: Path, notes: list[str]) -> Grid:
     if path.stat().st_size > STREAM_BYTES:
-        got = _streamed_grid(path, notes)
+        got = open_records(path)
         if got is not None:
-            return got
+            try:
+                grid = _grid(path, got[0])
+            except UnicodeDecodeError:  # a later line is not in the encoding the head showed: decode it whole
+                pass
+            else:
+                notes.append(f"{path}: read as {got[1]}, line by line")
+                return grid
     text, enc = decode_text(path.read_bytes())
     notes.append(f"{path}: read as {enc}")
-    rows, nums = _rows(path, _io.StringIO(text, newline=""), sniff_delimiter(text), False)
-    return Grid(str(path), None, rows, nums, slug(path.stem))
-
-
-def _streamed_grid(path: Path, notes: list[str]) -> Grid | None:
-    """A large text file read line by line; None when its encoding is UTF-16 or proves not to be the one its
-    head showed (the caller then decodes it whole)."""
-    with open(path, "rb") as fb:
-        head = fb.read(STREAM_BYTES // 2)
-    head = head[: head.rfind(b"\n") + 1] or head  # whole lines, so that no character is cut
-    try:
-        sample, enc = decode_text(head)
-    except UnicodeDecodeError:
-        return None
-    codec = _CODECS.get(enc)
-    if codec is None:
-        return None
-    try:
-        with open(path, encoding=codec, newline="") as f:
-            rows, nums = _rows(path, f, sniff_delimiter(sample), True)
-    except UnicodeDecodeError:
-        return None
-    notes.append(f"{path}: read as {enc}, line by line")
-    return Grid(str(path), None, rows, nums, slug(path.stem))
+    return _grid(path, records(path, _io.StringIO(text, newline=""), sniff_delimiter(text), False))
 
 
 def _parquet_grid(path: Path) -> Grid:
@@ -173,6 +146,10 @@ _SKIPPABLE = ("the sheet is empty", "no header row recognised")
 
 def _read_messy(path: Path, hints: dict[str, Any], include_hidden: bool) -> tuple[list[Part], list[Problem], list[str]]:
     """Every sheet of one messy file imported; unreadable files become problems."""
+    if path.suffix.lower() in TEXT_SUFFIXES and path.stat().st_size > STREAM_BYTES:
+        got = _read_big_text(path, hints)
+        if got is not None:
+            return got
     try:
         grids, notes = read_grids(path, include_hidden=include_hidden)
     except DataError as err:
@@ -195,6 +172,26 @@ def _read_messy(path: Path, hints: dict[str, Any], include_hidden: bool) -> tupl
                 p.problems = [replace(q, severity="warning", message=q.message + "; sheet skipped")
                               for q in p.problems]
     return parts, [], notes
+
+
+def _read_big_text(path: Path, hints: dict[str, Any]) -> tuple[list[Part], list[Problem], list[str]] | None:
+    """A big text file imported chunk by chunk; None when it must be decoded whole (UTF-16, or a line
+    that proves the encoding its head showed wrong)."""
+    got = open_records(path)
+    if got is None:
+        return None
+    recs, enc = got
+    try:
+        part = import_big_text(path, recs, **hints)
+    except UnicodeDecodeError:
+        return None
+    except DataError as err:
+        return [], err.problems, []
+    except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files' problems
+        part = Part(problems=[Problem("error", str(path), None, None, None, None,
+                                      f"the file could not be imported ({type(exc).__name__}: {exc})",
+                                      "please report this with the file to the kceval maintainers")])
+    return [part], [], [f"{path}: read as {enc}, line by line, {stream.CHUNK_ROWS:,} rows at a time"]
 
 
 def _combine(parts: list[Part]) -> tuple[dict, dict]:

@@ -90,17 +90,29 @@ def find_layout(g: Grid, mapping: dict[str, str] | None = None) -> Layout | None
     return lay
 
 
-def _classify(g: Grid, lay: Layout, start: int) -> None:
+def continue_layout(g: Grid, lay: Layout) -> None:
+    """Classify the rows of the next chunk of a sheet whose layout was found on its first chunk.
+
+    A big text file is read in chunks (:mod:`kceval.io.stream`); the kinds, sections and totals of
+    ``g``'s rows are appended to ``lay``, and the state (inside the signature block, data seen)
+    carries on. ``TotalRow.index`` of the new totals indexes ``g.rows``.
+    """
+    _classify(g, lay, 0, resume=True)
+
+
+def _classify(g: Grid, lay: Layout, start: int, resume: bool = False) -> None:
     # one pass over the rows; the cheap tests come first, because nearly every row is a project
     fields = lay.fields
     label_cols = sorted({0, 1, 2} | {fields[k].index for k in ("row_label", "title") if k in fields})
     value_cols = {c.index for c in lay.columns if c.field is not None and c.field not in _LABEL_FIELDS}
     row_value_cols = {j for j in value_cols if fields_of(lay, j) in _ROW_FIELDS}
     header_fields = {fold(c.header.split(" / ")[-1]) for c in lay.columns if c.field is not None}
-    kinds: dict[str, list[int]] = {k: [] for k in ("blank", "numbering", "section", "heading", "total",
-                                                   "repeated header", "note", "footer", "data")}
-    ended, seen_data = False, False
-    lay.sections, lay.totals = [], []
+    if not resume:
+        lay.rows = {k: [] for k in ("blank", "numbering", "section", "heading", "total", "repeated header", "note",
+                                    "footer", "data")}
+        lay.sections, lay.totals, lay.ended, lay.seen_data = [], [], False, False
+    kinds = lay.rows
+    ended, seen_data = lay.ended, lay.seen_data
     projects = lay.kind == "projects"
     for i in range(start, len(g.rows)):
         row = g.rows[i]
@@ -157,7 +169,7 @@ def _classify(g: Grid, lay: Layout, start: int) -> None:
                 continue
         kinds["data"].append(num)
         seen_data = True
-    lay.rows = kinds
+    lay.ended, lay.seen_data = ended, seen_data
 
 
 # a section row carries at most sums: a date, a status or an activity in it makes it a project

@@ -57,8 +57,8 @@ def _source(rec: Recorder, parsed: dict[str, pd.Series], place: list[Place], she
     """Source of each row (column > KCQG/KCĐP amounts > section > title or sheet name > hint) and support."""
     idx = next(iter(parsed.values())).index
     said = parsed.get("source", _none(idx)).copy()
-    why = pd.Series([f"column {col_header.get('source')!r}" if x is not None else None for x in said], index=idx,
-                    dtype=object)
+    # one string per reason, shared by the rows it explains (a big sheet has a million rows)
+    why = pd.Series(None, index=idx, dtype=object).where(said.isna(), f"column {col_header.get('source')!r}")
     nat, loc = parsed.get("support_national"), parsed.get("support_local")
     support = parsed.get("support_vnd", _none(idx))
     if nat is not None or loc is not None:
@@ -79,7 +79,9 @@ def _source(rec: Recorder, parsed: dict[str, pd.Series], place: list[Place], she
     if "support_total" in parsed:
         support = support.where(support.notna(), parsed["support_total"])
     sec = pd.Series([p.source for p in place], index=idx, dtype=object)
-    sec_why = pd.Series([f"section {'.'.join(p.path)}" for p in place], index=idx, dtype=object)
+    said_of: dict[tuple[str, ...], str] = {}
+    sec_why = pd.Series([said_of.setdefault(p.path, f"section {'.'.join(p.path)}") for p in place], index=idx,
+                        dtype=object)
     why = why.where(said.notna() | sec.isna(), sec_why)
     said = said.where(said.notna(), sec)
     if sheet_source is not None:
@@ -111,15 +113,14 @@ def _ids(rec: Recorder, g: Grid, parsed: dict[str, pd.Series], place: list[Place
     """Project ids: the sheet's codes, else built from the file, the section and STT (or the row)."""
     idx = rn.index
     code = parsed.get("project_id", _none(idx))
-    paths = ["-".join(p.path) for p in place]
-    seen: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for r, c, path in zip(idx, code, paths):
-        if c is not None:
-            seen[(path, c)].append(int(r))
-    for (path, c), rows in seen.items():
-        if len(rows) > 1:  # shown at the second row, the duplicate; every row is left out
-            rec.add("error", rows[1], header, c, f"duplicate project code {c!r}: it appears {len(rows)} times"
-                    + (f" in section {path}" if path else ""), "each project needs its own code", rows=rows)
+    joined: dict[tuple[str, ...], str] = {}
+    paths = [joined.setdefault(p.path, "-".join(p.path)) for p in place]
+    keyed = pd.DataFrame({"path": paths, "code": code.to_numpy()}, index=idx)
+    keyed = keyed[keyed["code"].notna() & keyed.duplicated(["path", "code"], keep=False)]
+    for (path, c), rows in keyed.groupby(["path", "code"], sort=False).groups.items():
+        rows = [int(r) for r in rows]  # shown at the second row, the duplicate; every row is left out
+        rec.add("error", rows[1], header, c, f"duplicate project code {c!r}: it appears {len(rows)} times"
+                + (f" in section {path}" if path else ""), "each project needs its own code", rows=rows)
     label = parsed.get("row_label", _none(idx))
     built = []
     stt_seen: dict[tuple[str, str], int] = defaultdict(int)

@@ -13,6 +13,7 @@ import pytest
 
 from kceval.errors import DataError
 from kceval.io import read as read_mod
+from kceval.io import stream as stream_mod
 from kceval.io import workbook as workbook_mod
 from kceval.io.grid import Part
 from kceval.io.read import read_dataset, read_grids
@@ -441,5 +442,6 @@ def test_a_large_file_whose_head_misleads_is_decoded_whole(tmp_path, monkeypatch
     f = tmp_path / "big.csv"
     f.write_bytes(b"STT;Ten de an;Kinh phi\n" * 40 + "1;Máy;2\n".encode("cp1258"))
     monkeypatch.setattr(read_mod, "STREAM_BYTES", 256)
+    monkeypatch.setattr(stream_mod, "HEAD_BYTES", 128)
     grids, notes = read_grids(f)
     assert notes[0].endswith("read as cp1258") and grids[0].rows[-1] == ["1", "Máy", "2"]
