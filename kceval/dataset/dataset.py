@@ -67,7 +67,9 @@ class Dataset(ProblemsMixin):
     Attributes
     ----------
     plans, projects, events, payments : DataFrame
-        Canonical tables (DESIGN.md §2); ``plans`` and ``projects`` carry a derived ``region``.
+        Canonical tables (DESIGN.md §2); ``plans`` and ``projects`` carry a derived ``region`` (the ARIT
+        region of the province), ``unit_2025`` (the unit of 34 the province is in from 1 July 2025) and
+        ``region_2025`` (that unit's region, a stated assumption: :data:`kceval.geo.REGION_2025_ASSUMPTION`).
     problems : list of Problem
         Every error and warning found when loading (errors' rows are excluded).
     excluded : dict of DataFrame
@@ -78,6 +80,8 @@ class Dataset(ProblemsMixin):
         True when the data are the bundled synthetic sample.
     as_of_date : Timestamp or None
         Set by :meth:`as_of`.
+    notes : tuple of str
+        How a selection read its place names (an old province or a 2025 unit), see :meth:`select`.
 
     Examples
     --------
@@ -97,6 +101,7 @@ class Dataset(ProblemsMixin):
     synthetic: bool = False
     as_of_date: pd.Timestamp | None = None
     source: str = ""
+    notes: tuple[str, ...] = ()
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -113,9 +118,8 @@ class Dataset(ProblemsMixin):
         if strict and any(p.severity == "error" for p in probs):
             raise DataError(probs)
         t = {k: v.tables[k] for k in TABLES}
-        region = {p: geo.region_of(p) for p in geo.PROVINCE_NAMES}
         for k in ("plans", "projects"):
-            t[k] = t[k].assign(region=t[k]["province"].map(region).astype(object))
+            t[k] = with_places(t[k])
         return cls(t["plans"].reset_index(drop=True), t["projects"].reset_index(drop=True),
                    t["events"].reset_index(drop=True), t["payments"].reset_index(drop=True),
                    tuple(probs), v.excluded, dict(files or {}), synthetic, None, source)
@@ -179,9 +183,13 @@ class Dataset(ProblemsMixin):
     # -- filtering -----------------------------------------------------------------------
     def select(self, *, year: Any = None, province: Any = None, region: Any = None, source: Any = None,
                activity: Any = None) -> Dataset:
-        """Narrow to some years, provinces (any spelling), regions, sources or activities.
+        """Narrow to some years, provinces or 2025 units (any spelling), regions, sources or activities.
 
-        Payments and events follow their projects. Each argument takes one value or a list.
+        Payments and events follow their projects. Each argument takes one value or a list. A place
+        name is read by :func:`kceval.geo.resolve_name` with the latest year selected: from 2025 a
+        name is the unit of 34 it is in ("Long An" in 2026 selects Tây Ninh: Tây Ninh and Long An),
+        before 2025 the old province; a "(mới)" or "(cũ)" mark decides whatever the year. Every
+        reading that changes what a name covers is kept in ``notes``.
 
         Examples
         --------
@@ -201,9 +209,14 @@ class Dataset(ProblemsMixin):
             except (TypeError, ValueError):
                 raise ParameterError(f"`year` must be an integer year such as 2019; received {year!r}") from None
             pl, pr = pl[pl["year"].isin(years)], pr[pr["year"].isin(years)]
+        notes = list(self.notes)
         if provs is not None:
-            provs = [geo.match_province(p) for p in provs]
-            pl, pr = pl[pl["province"].isin(provs)], pr[pr["province"].isin(provs)]
+            read = [geo.resolve_name(str(p), max(years) if years else None) for p in provs]
+            notes += [r.note for r in read if r.note and r.note not in notes]
+            olds = [r.name for r in read if r.basis == "province"]
+            units = [r.name for r in read if r.basis == "unit_2025"]
+            pl = pl[pl["province"].isin(olds) | pl["unit_2025"].isin(units)]
+            pr = pr[pr["province"].isin(olds) | pr["unit_2025"].isin(units)]
         if regs is not None:
             for r in regs:
                 geo.check_region(r)
@@ -221,7 +234,7 @@ class Dataset(ProblemsMixin):
         ids = pr["project_id"]
         ev = self.events[self.events["project_id"].isin(ids)]
         pay = self.payments[self.payments["project_id"].isin(ids)]
-        return replace(self, plans=pl, projects=pr, events=ev, payments=pay)
+        return replace(self, plans=pl, projects=pr, events=ev, payments=pay, notes=tuple(notes))
 
     def as_of(self, date: Any) -> Dataset:
         """The data as known on ``date``: payments and events dated ≤ date, statuses of that day.
@@ -257,6 +270,26 @@ class Dataset(ProblemsMixin):
         return (f"<Dataset {span}{asof}{tag}: {len(self.plans)} plan rows, {len(self.projects)} projects, "
                 f"{len(self.events)} events, {len(self.payments)} payments; "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings>")
+
+
+PLACE_COLUMNS = ("region", "unit_2025", "region_2025")  # derived from province by `with_places`
+_REGION = {p: geo.region_of(p) for p in geo.PROVINCE_NAMES}
+_UNIT = {p: geo.unit_2025_of(p) for p in geo.PROVINCE_NAMES}
+_REGION_2025 = {u: geo.region_2025_of(u) for u in set(_UNIT.values())}
+
+
+def with_places(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (with a canonical ``province``) with its ``region``, ``unit_2025`` and ``region_2025``.
+
+    Examples
+    --------
+    >>> with_places(pd.DataFrame({"province": ["Long An", "Bình Thuận"]})).to_dict("records")[1]
+    {'province': 'Bình Thuận', 'region': 'south', 'unit_2025': 'Lâm Đồng', 'region_2025': 'central'}
+    """
+    df = df.drop(columns=list(PLACE_COLUMNS), errors="ignore")  # derived again: the same columns, in one order
+    unit = df["province"].map(_UNIT).astype(object)
+    return df.assign(region=df["province"].map(_REGION).astype(object), unit_2025=unit,
+                     region_2025=unit.map(_REGION_2025).astype(object))
 
 
 def _copy(ds: Dataset) -> Dataset:

@@ -82,3 +82,46 @@ def test_approved_but_never_started_is_approved_on_every_date(tiny):
         assert status_as_of(p, d)[p["project_id"] == "C"].iloc[0] == "approved", d
     # a project that did start is in progress between its approval and its end
     assert status_as_of(p, "2019-05-01")[p["project_id"] == "A"].iloc[0] == "in_progress"
+
+
+# -- across the 2025 merger (issue 14) --------------------------------------------------------------
+def test_every_plan_and_project_row_gains_its_2025_unit_and_that_units_region():
+    # one project in each old province; DOMAIN.md's merger list gives the unit, geo's stated assumption the region
+    from kceval import geo
+    from kceval.sample import generate
+
+    t = generate(years=[2019])
+    d = Dataset.from_tables(t)
+    for k in ("plans", "projects"):
+        f = getattr(d, k)
+        assert f["unit_2025"].notna().all() and f["region_2025"].notna().all()
+        assert (f["unit_2025"] == f["province"].map(geo.unit_2025_of)).all()
+    pr = d.projects.drop_duplicates("province").set_index("province")
+    assert pr.at["Long An", "unit_2025"] == "Tây Ninh" and pr.at["Bình Thuận", "unit_2025"] == "Lâm Đồng"
+    assert pr.at["Bình Thuận", "region"] == "south" and pr.at["Bình Thuận", "region_2025"] == "central"
+    assert pr.at["Thừa Thiên Huế", "unit_2025"] == "Huế"
+    # additivity across bases: the 34-unit totals are the 63-province totals, for every year and source
+    by_old = d.plans.groupby(["year", "source"])["approved_vnd"].sum()
+    by_new = d.plans.groupby(["year", "source", "unit_2025"])["approved_vnd"].sum().groupby(["year", "source"]).sum()
+    pd.testing.assert_series_equal(by_old, by_new)
+    assert d.projects["unit_2025"].nunique() == 34
+
+
+def test_select_reads_a_name_by_the_year_and_says_so():
+    from kceval.sample import generate
+
+    d = Dataset.from_tables(generate(years=[2024], provinces=["Tây Ninh", "Long An", "Hà Nội"]))
+    old = d.select(year=2024, province="Tây Ninh")  # before 2025: the old province alone, nothing to say
+    assert set(old.projects["province"]) == {"Tây Ninh"} and old.notes == ()
+    unit = d.select(province="Tây Ninh (mới)")  # the mark decides
+    assert set(unit.projects["province"]) == {"Tây Ninh", "Long An"}
+    assert unit.notes and "Tây Ninh + Long An" in unit.notes[0]
+    assert set(unit.payments["project_id"]) <= set(unit.projects["project_id"])
+    as_2026 = d.select(year=[2024, 2026], province="Long An")  # the latest year selected reads the name
+    assert set(as_2026.projects["province"]) == {"Tây Ninh", "Long An"}
+    assert as_2026.notes[0].startswith("Long An has been part of Tây Ninh since 1 July 2025")
+    assert set(d.select(province="Long An (cũ)").projects["province"]) == {"Long An"}
+    assert set(d.select(year=2026, province="Hà Nội").projects["province"]) <= {"Hà Nội"}
+    assert d.select(year=2026, province="Hà Nội").notes == ()
+    # notes accumulate once, whatever the number of selections
+    assert unit.select(province="Tây Ninh (mới)").notes == unit.notes
