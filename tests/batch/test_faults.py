@@ -38,6 +38,7 @@ if mode == "kill-worker":
             os.kill(ppid, signal.SIGKILL)
             os._exit(1)
 if mode == "slow":
+    open({flag!r} + ".started", "w").close()  # the test interrupts only once a slow cell is running
     for _ in range(1500):  # wait while the flag exists; a hang guard of ~5 minutes, no clock read
         if not os.path.exists({flag!r}):
             break
@@ -208,11 +209,13 @@ def test_ctrl_c_exits_130_cleanly_with_complete_files_and_a_rerun_finishes(tmp_p
          "province", "--province", "Hà Giang", "Bình Phước", "Tây Ninh", "--out", str(out), "--jobs", "1"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     first = out / f"{jobs0[0].name}.html"
+    started = Path(str(flag) + ".started")
     try:
-        while not first.exists():  # wait for the first report (no timing assertion: a hang guard only)
+        # wait for the first report and for the slow second one to be running (a Ctrl-C between two
+        # cells is not what this test is about); no timing assertion: a hang guard only
+        while not (first.exists() and started.exists()):
             assert proc.poll() is None, proc.communicate()
             time.sleep(0.2)
-        time.sleep(1)  # the worker is now inside the slow second report
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
         stdout, stderr = proc.communicate(timeout=180)
     finally:
