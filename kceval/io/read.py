@@ -31,7 +31,7 @@ from .compilation import check_summaries
 from .explain import explain_parts
 from .grid import Grid, Part
 from .importer import import_grid
-from .stream import import_big_text, open_records, records
+from .stream import grid_of, import_big_text, open_records, records
 from .textfile import decode_text, sniff_delimiter
 from .workbook import WORKBOOK_SUFFIXES, read_workbook, slug
 
@@ -45,26 +45,12 @@ SUPPORTED = ".csv, .txt, .tsv, .xlsx, .xlsm, .xls, .ods or .parquet"
 # whole first: a 200 MB CSV otherwise sits in memory three times over (bytes, text, the text's copy); and
 # imported chunk by chunk (:mod:`kceval.io.stream`)
 STREAM_BYTES = 8 * 2**20
-_SHARED_CELL = 48  # cells up to this length are shared between rows (statuses, places, dates repeat)
-
-
-def _grid(path: Path, recs: Any) -> Grid:
-    """A grid of records; repeated short cells share one string."""
-    rows: list[list[Any]] = []
-    nums: list[int] = []
-    shared: dict[str, str] = {}
-    for num, r in recs:
-        nums.append(num)
-        rows.append([shared.setdefault(c, c) if len(c) <= _SHARED_CELL else c for c in r])
-    return Grid(str(path), None, rows, nums, slug(path.stem))
-
-
 def _text_grid(path: Path, notes: list[str]) -> Grid:
     if path.stat().st_size > STREAM_BYTES:
         got = open_records(path)
         if got is not None:
             try:
-                grid = _grid(path, got[0])
+                grid = grid_of(path, got[0])
             except UnicodeDecodeError:  # a later line is not in the encoding the head showed: decode it whole
                 pass
             else:
@@ -72,7 +58,7 @@ def _text_grid(path: Path, notes: list[str]) -> Grid:
                 return grid
     text, enc = decode_text(path.read_bytes())
     notes.append(f"{path}: read as {enc}")
-    return _grid(path, records(path, _io.StringIO(text, newline=""), sniff_delimiter(text), False))
+    return grid_of(path, records(path, _io.StringIO(text, newline=""), sniff_delimiter(text), False))
 
 
 def _parquet_grid(path: Path) -> Grid:

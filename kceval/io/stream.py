@@ -36,6 +36,7 @@ FIRST_ROWS = CHUNK_ROWS
 # the head read to find a big file's encoding and separator; whole lines, so that no character is cut
 HEAD_BYTES = 4 * 2**20
 _CODECS = {"utf-8": "utf-8", "utf-8 with BOM": "utf-8-sig", "cp1258": "cp1258", "cp1252": "cp1252"}
+_SHARED_CELL = 48  # cells up to this length are shared between rows
 
 
 def records(path: Path, lines: Iterable[str], delim: str, normalise: bool) -> Iterator[tuple[int, list[str]]]:
@@ -81,8 +82,15 @@ def open_records(path: Path) -> tuple[Iterator[tuple[int, list[str]]], str] | No
     return records(path, lines(), sniff_delimiter(sample), True), enc
 
 
-def _chunk(path: Path, recs: list[tuple[int, list[str]]]) -> Grid:
-    return Grid(str(path), None, [r for _, r in recs], [n for n, _ in recs], slug(path.stem))
+def grid_of(path: Path, recs: Iterable[tuple[int, list[str]]]) -> Grid:
+    """A grid of records; repeated short cells (statuses, places, dates) share one string."""
+    rows: list[list[str]] = []
+    nums: list[int] = []
+    shared: dict[str, str] = {}
+    for num, r in recs:
+        nums.append(num)
+        rows.append([shared.setdefault(c, c) if len(c) <= _SHARED_CELL else c for c in r])
+    return Grid(str(path), None, rows, nums, slug(path.stem))
 
 
 class _Sheet:
@@ -126,23 +134,19 @@ def import_big_text(path: Path, recs: Iterator[tuple[int, list[str]]], *, column
     A file whose first chunk shows no project table (a plan or payment sheet, or no header at all)
     is imported whole.
     """
-    head = list(islice(recs, FIRST_ROWS))
-    first = _chunk(path, head)
-    del head
+    first = grid_of(path, islice(recs, FIRST_ROWS))
     lay = find_layout(first, columns)
     if lay is None or lay.kind != "projects":
-        rest = list(recs)
-        first.rows += [r for _, r in rest]
-        first.rownums += [n for n, _ in rest]
+        rest = grid_of(path, recs)
+        first.rows += rest.rows
+        first.rownums += rest.rownums
         return import_grid(first, columns=columns, **hints)
     sheet = _Sheet(first, read_columns(lay))
     sheet.take(first, 0, 0, lay)
     while True:
-        recs_k = list(islice(recs, CHUNK_ROWS))
-        if not recs_k:
+        g = grid_of(path, islice(recs, CHUNK_ROWS))
+        if not g.rows:
             break
-        g = _chunk(path, recs_k)
-        del recs_k
         n_data, n_totals = len(lay.rows["data"]), len(lay.totals)
         continue_layout(g, lay)
         sheet.take(g, n_data, n_totals, lay)
