@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kceval import geo
+from kceval import geo, merger
 from kceval.errors import DataError, KcevalError, ParameterError
 from kceval.text import fold
 
 
 def test_63_provinces_28_15_20_with_unique_gso_codes():
     # DOMAIN.md: ARIT regions (Circular 26/2014/TT-BCT Art. 3) are 28 + 15 + 20 = 63.
-    p = geo.provinces()
+    p = merger.crosswalk()
     assert len(p) == 63 and p["code"].is_unique and p["province"].is_unique
     assert p.groupby("region").size().to_dict() == {"north": 28, "central": 15, "south": 20}
     # spot checks against the GSO list in DOMAIN.md
@@ -24,16 +24,16 @@ def test_63_provinces_28_15_20_with_unique_gso_codes():
 
 
 def test_merger_gives_34_units_from_vietnam_provinces():
-    u = geo.units_2025()
+    u = merger.units_2025()
     assert len(u) == 34
-    p = geo.provinces()
+    p = merger.crosswalk()
     assert set(p["unit_2025"]) == set(u["unit"])
     # Resolution 202/2025/QH15: 11 unchanged + 23 merged
     sizes = p.groupby("unit_2025").size()
     assert (sizes == 1).sum() == 11
     assert sizes["TP. Hồ Chí Minh"] == 3 and sizes["Lâm Đồng"] == 3 and sizes["Đồng Nai"] == 2
     # Bình Thuận (old south) went into Lâm Đồng (old central)
-    assert geo.unit_2025_of("Bình Thuận") == "Lâm Đồng"
+    assert merger.unit_2025_of("Bình Thuận") == "Lâm Đồng"
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -61,18 +61,18 @@ def test_unknown_name_suggests_up_to_three_and_never_guesses():
 
 
 def test_post_merger_names_are_accepted():
-    for unit in geo.units_2025()["unit"]:
+    for unit in merger.units_2025()["unit"]:
         assert geo.match_province(unit) in geo.PROVINCE_NAMES
 
 
 def test_rollup_2025_sums_old_provinces():
     f = pd.DataFrame({"province": ["Đồng Nai", "Bình Phước", "Bình Thuận", "Lâm Đồng", "Đắk Nông"],
                       "year": 2019, "v": [1, 2, 10, 20, 40]})
-    out = geo.rollup_2025(f, sum_cols=["v"], by=["year"]).set_index("unit_2025")["v"].to_dict()
+    out = merger.rollup_2025(f, sum_cols=["v"], by=["year"]).set_index("unit_2025")["v"].to_dict()
     assert out == {"Lâm Đồng": 70, "Đồng Nai": 3}
     assert f["v"].tolist() == [1, 2, 10, 20, 40]  # input untouched
     with pytest.raises(ParameterError, match="province_col"):
-        geo.rollup_2025(f, province_col="tinh")
+        merger.rollup_2025(f, province_col="tinh")
 
 
 def test_region_of_and_provinces_in():
@@ -110,7 +110,7 @@ def test_property_random_text_matches_or_raises_cleanly(text):
         assert len(getattr(e, "suggestions", [])) <= 3
     else:
         # a hit must really be that province's key (or a listed alias), never a fuzzy guess
-        assert geo.name_key(text) in geo._index() and out in geo.PROVINCE_NAMES
+        assert geo.name_key(text) in geo.spellings() and out in geo.PROVINCE_NAMES
 
 
 @pytest.mark.parametrize("raw, expected, mark", [
@@ -186,18 +186,18 @@ def test_crosswalk_codes_and_names_match_vietnam_provinces():
 
     package = {f"{int(p.code):02d}": _fold_prefix(p.name) for p in Province.iter_all()}
     assert len(package) == 34
-    u = geo.units_2025()
-    assert set(package) == set(u["code"]) == set(geo.provinces()["unit_2025_code"])
+    u = merger.units_2025()
+    assert set(package) == set(u["code"]) == set(merger.crosswalk()["unit_2025_code"])
     # the same names, letter for letter, once "Thành phố"/"Tỉnh" and geo's "TP." are set aside
     assert package == {c: n.removeprefix("TP. ") for c, n in zip(u["code"], u["unit"])}
     # the region table is written out by name in geo: the same 34 names
-    assert set(geo.regions_2025()["unit_2025"]) == set(u["unit"])
+    assert set(merger.regions_2025()["unit_2025"]) == set(u["unit"])
     # and DOMAIN.md's names and codes in brackets
     assert package == {c: n.removeprefix("TP. ") for n, (c, _) in DOMAIN_MERGER.items()}
 
 
 def test_every_old_province_is_in_exactly_one_unit_as_domain_md_lists():
-    p = geo.provinces()
+    p = merger.crosswalk()
     members = [m for _, ms in DOMAIN_MERGER.values() for m in ms]
     assert len(members) == 63 and set(members) == set(geo.PROVINCE_NAMES)
     got = {u: sorted(g["province"]) for u, g in p.groupby("unit_2025")}
@@ -207,7 +207,7 @@ def test_every_old_province_is_in_exactly_one_unit_as_domain_md_lists():
 
 
 def test_regions_2025_follow_the_seat_18_8_8():
-    r = geo.regions_2025()
+    r = merger.regions_2025()
     assert list(r.columns) == ["unit_2025", "seat_province", "region"] and r["unit_2025"].is_unique
     assert r["region"].value_counts().to_dict() == {"north": 18, "central": 8, "south": 8}
     by_unit = r.set_index("unit_2025")
@@ -219,15 +219,15 @@ def test_regions_2025_follow_the_seat_18_8_8():
     assert by_unit["seat_province"][["Lâm Đồng", "Quảng Trị", "Gia Lai", "Lào Cai", "Bắc Ninh", "Tây Ninh",
                                      "Đồng Tháp", "An Giang"]].tolist() == [
         "Lâm Đồng", "Quảng Bình", "Bình Định", "Yên Bái", "Bắc Giang", "Long An", "Tiền Giang", "Kiên Giang"]
-    assert geo.region_2025_of("Lâm Đồng") == "central" and geo.region_2025_of("Thành phố Huế") == "central"
-    assert "Lâm Đồng" in geo.REGION_2025_ASSUMPTION and "central" in geo.REGION_2025_ASSUMPTION
-    assert geo.REGION_2025_ASSUMPTION_BY_LANGUAGE["en"] == geo.REGION_2025_ASSUMPTION
-    assert "Lâm Đồng" in geo.REGION_2025_ASSUMPTION_BY_LANGUAGE["vi"]
+    assert merger.region_2025_of("Lâm Đồng") == "central" and merger.region_2025_of("Thành phố Huế") == "central"
+    assert "Lâm Đồng" in merger.REGION_2025_ASSUMPTION and "central" in merger.REGION_2025_ASSUMPTION
+    assert merger.REGION_2025_ASSUMPTION_BY_LANGUAGE["en"] == merger.REGION_2025_ASSUMPTION
+    assert "Lâm Đồng" in merger.REGION_2025_ASSUMPTION_BY_LANGUAGE["vi"]
 
 
 def test_members_share_their_units_region_except_binh_thuan():
-    region = geo.regions_2025().set_index("unit_2025")["region"]
-    p = geo.provinces()
+    region = merger.regions_2025().set_index("unit_2025")["region"]
+    p = merger.crosswalk()
     crossing = p[p["region"] != p["unit_2025"].map(region)]
     assert crossing[["province", "unit_2025"]].values.tolist() == [["Bình Thuận", "Lâm Đồng"]]
     # the 2025 regions therefore move one old province: 28 + 15 + 20 becomes 28 + 16 + 19
@@ -236,10 +236,10 @@ def test_members_share_their_units_region_except_binh_thuan():
 
 
 def test_regions_2025_override_by_mapping():
-    r = geo.regions_2025({"lam dong": "south", "Thành phố Huế": "Phía Bắc"}).set_index("unit_2025")["region"]
+    r = merger.regions_2025({"lam dong": "south", "Thành phố Huế": "Phía Bắc"}).set_index("unit_2025")["region"]
     assert r["Lâm Đồng"] == "south" and r["Huế"] == "north" and r["Đà Nẵng"] == "central"
     with pytest.raises(ParameterError, match=r"`override` must map .*'Long An'.*Tây Ninh.*'Đà Nẵng': 'west'"):
-        geo.regions_2025({"Long An": "south", "Đà Nẵng": "west"})
+        merger.regions_2025({"Long An": "south", "Đà Nẵng": "west"})
 
 
 def _write(path, lines):
@@ -248,29 +248,29 @@ def _write(path, lines):
 
 
 def test_load_regions_round_trip(tmp_path):
-    table = geo.regions_2025({"Lâm Đồng": "south"})
+    table = merger.regions_2025({"Lâm Đồng": "south"})
     f = tmp_path / "regions.csv"
     table.to_csv(f, index=False)
-    pd.testing.assert_frame_equal(geo.load_regions(f), table)
-    assert geo.regions_2025(f).equals(table)  # a path override reads the file
-    assert geo.region_2025_of("Lâm Đồng", geo.load_regions(f)) == "south"
+    pd.testing.assert_frame_equal(merger.load_regions(f), table)
+    assert merger.regions_2025(f).equals(table)  # a path override reads the file
+    assert merger.region_2025_of("Lâm Đồng", merger.load_regions(f)) == "south"
     # unaccented names, Vietnamese regions, a BOM, a blank line, columns in another order
     rows = [f"{'Phía Nam' if r == 'south' else r.upper()},{fold(u, ' ')}" for u, r in
             zip(table["unit_2025"], table["region"])]
     f2 = _write(tmp_path / "plain.csv", ["Region,Unit 2025", *rows[:10], "", *rows[10:]])
     f2.write_bytes(b"\xef\xbb\xbf" + f2.read_bytes())
-    pd.testing.assert_frame_equal(geo.load_regions(f2), table)
+    pd.testing.assert_frame_equal(merger.load_regions(f2), table)
 
 
 def test_load_regions_reports_every_problem_at_once(tmp_path):
-    rows = [f"{u},{r}" for u, r in geo.regions_2025()[["unit_2025", "region"]].values]
+    rows = [f"{u},{r}" for u, r in merger.regions_2025()[["unit_2025", "region"]].values]
     rows[0] = "Long An,south"          # row 2: an old province merged away, not a unit
     rows[1] = "Tay Nin,south"          # row 3: a typo
     rows[2] = "Điện Biên,west"         # row 4: an unknown region
     rows[3] = "Hà Nội,north"           # row 5: and again on the last row, row 36
     f = _write(tmp_path / "bad.csv", ["unit_2025,region", *rows, "Thanh pho Ha Noi,north"])
     with pytest.raises(DataError) as e:
-        geo.load_regions(f)
+        merger.load_regions(f)
     got = {(p.row, p.column, p.value): p for p in e.value.problems}
     assert all(p.severity == "error" and p.file == str(f) and p.sheet is None for p in e.value.problems)
     assert got[(2, "unit_2025", "Long An")].hint.startswith("Long An has been part of Tây Ninh since 1 July 2025")
@@ -286,13 +286,13 @@ def test_load_regions_reports_every_problem_at_once(tmp_path):
 def test_load_regions_file_level_problems(tmp_path):
     f = _write(tmp_path / "cols.csv", ["tinh,vung", "Hà Nội,north"])
     with pytest.raises(DataError) as e:
-        geo.load_regions(f)
+        merger.load_regions(f)
     assert [(p.row, p.column) for p in e.value.problems] == [(1, "unit_2025"), (1, "region")]
     assert "tinh,vung" in e.value.problems[0].hint
     with pytest.raises(DataError, match="cannot be read"):
-        geo.load_regions(tmp_path / "absent.csv")
+        merger.load_regions(tmp_path / "absent.csv")
     with pytest.raises(ParameterError, match="`regions` must be a table"):
-        geo.region_2025_of("Hà Nội", {"Hà Nội": "north"})
+        merger.region_2025_of("Hà Nội", {"Hà Nội": "north"})
 
 
 @pytest.mark.parametrize("name, year, expected, basis, note", [
@@ -324,14 +324,14 @@ def test_load_regions_file_level_problems(tmp_path):
     ("TP HCM", 2026, "TP. Hồ Chí Minh", "unit_2025", "Bình Dương + Bà Rịa – Vũng Tàu"),
 ])
 def test_resolve_name_by_year_and_mark(name, year, expected, basis, note):
-    r = geo.resolve_name(name, year)
+    r = merger.resolve_name(name, year)
     assert (r.name, r.basis) == (expected, basis)
     if note:
         assert note in r.note
     else:
         assert r.note == ""
     # a name read as a unit is one of the 34; read as a province, one of the 63
-    assert r.name in (set(geo.units_2025()["unit"]) if basis == "unit_2025" else set(geo.PROVINCE_NAMES))
+    assert r.name in (set(merger.units_2025()["unit"]) if basis == "unit_2025" else set(geo.PROVINCE_NAMES))
 
 
 def test_every_choice_that_changes_coverage_has_a_note():
@@ -339,22 +339,22 @@ def test_every_choice_that_changes_coverage_has_a_note():
     ambiguous = {members[0] for _, members in DOMAIN_MERGER.values() if len(members) > 1}
     for province in geo.PROVINCE_NAMES:
         for year in (None, 2024, 2025, 2026):
-            r = geo.resolve_name(province, year)
+            r = merger.resolve_name(province, year)
             if r.name != province or (year is None and province in ambiguous):
                 assert r.note, (province, year)
 
 
 def test_resolve_name_refuses_unknown_and_contradictory_names():
     with pytest.raises(geo.UnknownProvinceError) as e:
-        geo.resolve_name("Dong Nia", 2026)
+        merger.resolve_name("Dong Nia", 2026)
     assert "Đồng Nai" in e.value.suggestions and "did you mean" in str(e.value)
     with pytest.raises(geo.UnknownProvinceError, match="unknown 2025 unit 'Long An \\(mới\\)'.*part of Tây Ninh") as e:
-        geo.resolve_name("Long An (mới)", 2026)  # there is no new unit called Long An
+        merger.resolve_name("Long An (mới)", 2026)  # there is no new unit called Long An
     assert e.value.suggestions == ["Tây Ninh"]
     with pytest.raises(ParameterError, match="`year` must be a whole year"):
-        geo.resolve_name("Hà Nội", "2026")
+        merger.resolve_name("Hà Nội", "2026")
     with pytest.raises(dataclasses.FrozenInstanceError):
-        geo.resolve_name("Hà Nội").name = "x"
+        merger.resolve_name("Hà Nội").name = "x"
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -362,7 +362,7 @@ def test_resolve_name_refuses_unknown_and_contradictory_names():
     ("Thành phố Cần Thơ", "Cần Thơ"), ("Dak Lak", "Đắk Lắk"),
 ])
 def test_match_unit_2025(raw, expected):
-    assert geo.match_unit_2025(raw) == expected
+    assert merger.match_unit_2025(raw) == expected
 
 
 @pytest.mark.parametrize("raw, reason", [
@@ -371,5 +371,5 @@ def test_match_unit_2025(raw, expected):
 ])
 def test_match_unit_2025_refuses_what_is_not_a_unit(raw, reason):
     with pytest.raises(geo.UnknownProvinceError, match="unknown 2025 unit") as e:
-        geo.match_unit_2025(raw)
+        merger.match_unit_2025(raw)
     assert reason in e.value.hint

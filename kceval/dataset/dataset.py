@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import geo
+from .. import geo, merger
 from ..checks import to_date
 from ..errors import DataError, ParameterError, Problem, ProblemsMixin
 from ..io.read import read_dataset
@@ -69,7 +69,7 @@ class Dataset(ProblemsMixin):
     plans, projects, events, payments : DataFrame
         Canonical tables (DESIGN.md §2); ``plans`` and ``projects`` carry a derived ``region`` (the ARIT
         region of the province), ``unit_2025`` (the unit of 34 the province is in from 1 July 2025) and
-        ``region_2025`` (that unit's region, a stated assumption: :data:`kceval.geo.REGION_2025_ASSUMPTION`).
+        ``region_2025`` (that unit's region, a stated assumption: :data:`kceval.merger.REGION_2025_ASSUMPTION`).
     problems : list of Problem
         Every error and warning found when loading (errors' rows are excluded).
     excluded : dict of DataFrame
@@ -186,7 +186,7 @@ class Dataset(ProblemsMixin):
         """Narrow to some years, provinces or 2025 units (any spelling), regions, sources or activities.
 
         Payments and events follow their projects. Each argument takes one value or a list. A place
-        name is read by :func:`kceval.geo.resolve_name` with the latest year selected: from 2025 a
+        name is read by :func:`kceval.merger.resolve_name` with the latest year selected: from 2025 a
         name is the unit of 34 it is in ("Long An" in 2026 selects Tây Ninh: Tây Ninh and Long An),
         before 2025 the old province; a "(mới)" or "(cũ)" mark decides whatever the year. Every
         reading that changes what a name covers is kept in ``notes``.
@@ -211,7 +211,7 @@ class Dataset(ProblemsMixin):
             pl, pr = pl[pl["year"].isin(years)], pr[pr["year"].isin(years)]
         notes = list(self.notes)
         if provs is not None:
-            read = [geo.resolve_name(str(p), max(years) if years else None) for p in provs]
+            read = [merger.resolve_name(str(p), max(years) if years else None) for p in provs]
             notes += [r.note for r in read if r.note and r.note not in notes]
             olds = [r.name for r in read if r.basis == "province"]
             units = [r.name for r in read if r.basis == "unit_2025"]
@@ -274,8 +274,8 @@ class Dataset(ProblemsMixin):
 
 PLACE_COLUMNS = ("region", "unit_2025", "region_2025")  # derived from province by `with_places`
 _REGION = {p: geo.region_of(p) for p in geo.PROVINCE_NAMES}
-_UNIT = {p: geo.unit_2025_of(p) for p in geo.PROVINCE_NAMES}
-_REGION_2025 = {u: geo.region_2025_of(u) for u in set(_UNIT.values())}
+_UNIT = {p: merger.unit_2025_of(p) for p in geo.PROVINCE_NAMES}
+_REGION_2025 = {u: merger.region_2025_of(u) for u in set(_UNIT.values())}
 
 
 def with_places(df: pd.DataFrame) -> pd.DataFrame:

@@ -86,8 +86,8 @@ def test_approved_but_never_started_is_approved_on_every_date(tiny):
 
 # -- across the 2025 merger (issue 14) --------------------------------------------------------------
 def test_every_plan_and_project_row_gains_its_2025_unit_and_that_units_region():
-    # one project in each old province; DOMAIN.md's merger list gives the unit, geo's stated assumption the region
-    from kceval import geo
+    # one project in each old province; DOMAIN.md's merger list gives the unit, merger's stated assumption the region
+    from kceval import merger
     from kceval.sample import generate
 
     t = generate(years=[2019])
@@ -95,7 +95,7 @@ def test_every_plan_and_project_row_gains_its_2025_unit_and_that_units_region():
     for k in ("plans", "projects"):
         f = getattr(d, k)
         assert f["unit_2025"].notna().all() and f["region_2025"].notna().all()
-        assert (f["unit_2025"] == f["province"].map(geo.unit_2025_of)).all()
+        assert (f["unit_2025"] == f["province"].map(merger.unit_2025_of)).all()
     pr = d.projects.drop_duplicates("province").set_index("province")
     assert pr.at["Long An", "unit_2025"] == "Tây Ninh" and pr.at["Bình Thuận", "unit_2025"] == "Lâm Đồng"
     assert pr.at["Bình Thuận", "region"] == "south" and pr.at["Bình Thuận", "region_2025"] == "central"
