@@ -7,6 +7,7 @@ from :mod:`kceval.geo`. Validation against these models, with the cross-table ru
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -153,18 +154,23 @@ def empty(table: str) -> pd.DataFrame:
 
 
 def coerce_table(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Add missing optional columns (empty) and order columns canonically; no validation."""
-    df = df.copy()
+    """Add missing optional columns (empty) and order columns canonically; no validation.
+
+    Returns a new frame, built in one copy (a million-row table is a few hundred MB a copy).
+    """
     n = len(df)
+    values: dict[str, Any] = {c: df[c].array if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype)
+                              else df[c].to_numpy() for c in df.columns}
     for c in OPTIONAL_COLUMNS[table]:
-        if c not in df.columns:
+        if c not in values:
             if c in ("pilot", "group"):
-                df[c] = np.zeros(n, dtype=bool)
+                values[c] = np.zeros(n, dtype=bool)
             elif c.endswith("_on") or c == "new_planned_end":
-                df[c] = pd.Series(pd.NaT, index=df.index, dtype=_DATE)
+                values[c] = pd.array(np.full(n, np.datetime64("NaT"), dtype=_DATE))
             elif c in ("title", "note"):
-                df[c] = pd.Series(None, index=df.index, dtype=object)
+                values[c] = np.full(n, np.nan, dtype=object)  # missing text as validation has always had it
             else:
-                df[c] = pd.Series(pd.NA, index=df.index, dtype="Int64")
+                values[c] = pd.array([pd.NA] * n, dtype="Int64")
     cols = columns(table)
-    return df[[c for c in cols if c in df.columns] + [c for c in df.columns if c not in cols]]
+    order = [c for c in cols if c in values] + [c for c in values if c not in cols]
+    return pd.DataFrame({c: values[c] for c in order}, index=df.index, copy=True)

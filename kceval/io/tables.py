@@ -40,8 +40,17 @@ def origins(g: Grid, lay: Layout, table: str, rows: pd.Index, extra: dict[str, s
     """File, sheet, row and ``header:<column>`` (the user's header of each canonical column)."""
     names = {CANONICAL.get(table, {}).get(f, f): c.header for f, c in lay.fields.items()}
     names.update(extra or {})
-    o = pd.DataFrame({"file": g.file, "sheet": g.sheet, "row": np.asarray(rows, dtype="int64")}, index=rows)
-    return o.assign(**{f"header:{c}": h for c, h in names.items() if c in TABLE_COLUMNS[table]})
+    # one value per sheet: categories (a byte a row), not a million pointers to the same string; the sheet stays
+    # text (None for a text file, and concatenating an all-None category with others is deprecated)
+    n = len(rows)
+
+    def one(v: str) -> pd.Categorical:
+        return pd.Categorical.from_codes(np.zeros(n, dtype="int8"), [v])
+
+    o: dict[str, Any] = {"file": one(g.file), "sheet": np.full(n, g.sheet, dtype=object),
+                         "row": np.asarray(rows, dtype="int64")}
+    o |= {f"header:{c}": one(h) for c, h in names.items() if c in TABLE_COLUMNS[table]}
+    return pd.DataFrame(o, index=rows)
 
 
 def _required(rec: Recorder, s: pd.Series, header: str | None, what: str, hint: str) -> None:
@@ -224,7 +233,7 @@ def projects_tables(g: Grid, lay: Layout, rec: Recorder, out: Part, parsed: dict
         "status": status[k].astype(object), "finished_on": _dates(parsed.get("finished_on", _none(idx))[k], k),
         "accepted_on": accepted[k], "stopped_on": stopped[k], "output_count": opt("output_count"),
         "note": note[k],
-    }, index=k)
+    }, index=k, copy=False)  # the columns are new already: no second copy of a million-row table
     out.tables["projects"] = coerce_table("projects", proj)
     out.origins["projects"] = origins(g, lay, "projects", k)
     _events(rec, g, lay, out, reading[k], proj, stopped[k], asof, h("status"))
