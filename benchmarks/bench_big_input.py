@@ -11,7 +11,8 @@ How: the file is read line by line in the encoding its head shows (never decoded
 each later one, the project rows' cells go into Arrow string columns (UTF-8, about 1.2× the file for all
 13 columns) and every other row stays in a small grid; each column is parsed once per distinct text
 (:func:`kceval.io.cells.parse_cells`), bad cells are kept sparse, and the text columns are let go once
-parsed. Still at the peak (about 8.6× the file, 1.76 GB for 204 MiB): the canonical tables hold text as
+parsed; the canonical tables are built in one copy and their origins hold one category per sheet.
+Still at the peak (about 8.1× the file, 1.66 GB for 204 MiB): the canonical tables hold text as
 Python strings (the titles alone, Vietnamese in two bytes a character, are 1.1× the file) and pandas
 copies a million-row table whole at each step (building the frame, ordering its columns, combining
 sheets, validating: about 0.75× the file a copy). Reaching 3× needs Arrow-backed text in the canonical
