@@ -18,6 +18,8 @@ install: $(STAMP)
 reports: install
 	$(BIN)/kceval batch --year 2019 --as-of 2019-06-30 --level all --out reports
 	$(BIN)/kceval batch --year 2024 --level all --out reports
+	$(BIN)/kceval batch --year 2025 --level all --out reports
+	$(BIN)/kceval batch --year 2026 --level all --out reports
 
 test: install
 	$(BIN)/python -m pytest

@@ -60,39 +60,54 @@ def _parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("summary", help="headline figures for a province, a region or the country")
     m.add_argument("--data", default="", help="data folder (default: the bundled sample)")
-    m.add_argument("--year", required=True, type=int)
-    m.add_argument("--as-of", help="YYYY-MM-DD (default: 31 December of the year)")
+    m.add_argument("--year", required=True, type=int, help="plan year, e.g. 2026")
+    m.add_argument("--as-of", help=AS_OF_HELP)
     g = m.add_mutually_exclusive_group()
-    g.add_argument("--province")
+    g.add_argument("--province", help=PROVINCE_HELP)
     g.add_argument("--region", choices=REGIONS)
-    m.add_argument("--json", action="store_true")
+    _basis_options(m)
+    m.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     r = sub.add_parser("report", help="render one report (executed notebook + HTML)")
     g = r.add_mutually_exclusive_group(required=True)
     g.add_argument("--province")
     g.add_argument("--region")
     g.add_argument("--national", action="store_true")
-    r.add_argument("--year", required=True, help="plan year, e.g. 2019")
-    r.add_argument("--as-of", default="", help="YYYY-MM-DD (default: 31 December of the year)")
+    r.add_argument("--year", required=True, help="plan year, e.g. 2026")
+    r.add_argument("--as-of", default="", help=AS_OF_HELP)
+    _basis_options(r)
     r.add_argument("--lang", default="vi", help="vi (default) or en")
     r.add_argument("--data", default="", help="data folder (default: the bundled sample)")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
     r.add_argument("--timeout", type=int, default=600, help="seconds before a report is stopped")
 
     b = sub.add_parser("batch", help="render every report of a year (warm kernels, parallel, incremental)")
-    b.add_argument("--year", required=True)
-    b.add_argument("--as-of", default="")
+    b.add_argument("--year", required=True, help="plan year, e.g. 2026")
+    b.add_argument("--as-of", default="", help=AS_OF_HELP)
     b.add_argument("--level", default="all", help="province, region, national or all (default)")
-    b.add_argument("--province", nargs="+", help="only these provinces")
+    b.add_argument("--province", nargs="+", help="only these provinces (from 2025: units; an old name is its unit)")
+    _basis_options(b)
     b.add_argument("--lang", default="vi", help="vi (default), en or both")
-    b.add_argument("--data", default="")
-    b.add_argument("--out", default="reports")
+    b.add_argument("--data", default="", help="data file or folder (default: the bundled sample)")
+    b.add_argument("--out", default="reports", help="output folder (default: reports)")
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     b.add_argument("--force", action="store_true", help="render even unchanged reports")
     b.add_argument("--timeout", type=int, default=600, help="seconds before a report is stopped")
     b.add_argument("--executor", default="local", help="local (default) or dask")
     b.add_argument("--scheduler", help="Dask scheduler address for --executor dask")
     return p
+
+
+AS_OF_HELP = "YYYY-MM-DD (default: 31 December of the year; for a year in progress, the data's last day)"
+PROVINCE_HELP = "a province in any spelling; from 2025 a unit of the 34 (an old name is read as its unit)"
+
+
+def _basis_options(p: argparse.ArgumentParser) -> None:
+    """The unit basis of a report (DESIGN.md §2: per unit of 2025 from 2025) and the units' regions."""
+    p.add_argument("--units", default="", choices=("", "2025"),
+                   help="2025: a year before 2025 on the basis of the 34 units of 2025 (default: by the year)")
+    p.add_argument("--regions", default="", metavar="FILE",
+                   help="CSV of the units' regions (unit_2025,region) replacing kceval's stated assumption")
 
 
 def _read(a: argparse.Namespace) -> Any:
@@ -205,13 +220,27 @@ def excluded_note(ds: Any) -> str | None:
 
 def _cmd_summary(a: argparse.Namespace) -> int:
     from .dataset import Dataset  # deferred: see the module notes
+    from .headline.scope import year_basis
     from .headline.summary import summary
+    from .render.params import check_regions
 
     ds = Dataset.load(a.data or None)
     note = excluded_note(ds)
     if note:  # before the figures, and even when they cannot be computed: the errors may be why
         print(note, file=sys.stderr)
+    if a.regions:
+        check_regions(a.regions, {})
+    ds = year_basis(ds, a.year, a.units or None, a.regions)
     out = summary(ds, year=a.year, province=a.province, region=a.region, as_of=a.as_of)
+    if a.province and ds.basis == "unit_2025":  # a name read as its unit is said, never silently
+        from .merger import resolve_name
+
+        said = resolve_name(a.province, max(a.year, 2025)).note
+        if said:
+            print(f"note: {said}", file=sys.stderr)
+    if a.region and ds.basis == "unit_2025":
+        grouping = f"regions from {a.regions}" if a.regions else "kceval assumes: each unit in the region of its seat"
+        print(f"note: region {a.region} on the basis of the 34 units of 2025 ({grouping})", file=sys.stderr)
     out["excluded"] = excluded_counts(ds)
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
@@ -244,7 +273,7 @@ def _cmd_report(a: argparse.Namespace) -> int:
     if a.province:
         check_province(a.province, {})
     jobs = plan_jobs(year=a.year, as_of=a.as_of, level=level, provinces=[a.province] if a.province else None,
-                     lang=a.lang, data=a.data)
+                     lang=a.lang, data=a.data, units=a.units, regions=a.regions)
     if a.region:
         jobs = [j for j in jobs if j.params.get("region") == a.region]
     check_jobs(jobs)
@@ -259,7 +288,8 @@ def _cmd_batch(a: argparse.Namespace) -> int:
     from .batch.plan import check_jobs, plan_jobs
 
     check_out_dir("--out", a.out)
-    jobs = plan_jobs(year=a.year, as_of=a.as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data)
+    jobs = plan_jobs(year=a.year, as_of=a.as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data,
+                     units=a.units, regions=a.regions)
     check_jobs(jobs)
     outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=a.jobs, force=a.force, timeout=a.timeout,
                          executor=a.executor, scheduler=a.scheduler)

@@ -122,6 +122,21 @@ def test_summary_json_has_every_headline_key(capsys):
     assert p["selection"] == "Đồng Nai" and p["funnel_flag"] in ("within", "above", "below")
 
 
+def test_summary_json_2025_targets_on_the_units_basis(capsys):
+    # vietnam.vn/en/phat-huy-hieu-qua-von-moi-khuyen-cong: central 2025 plan 60.840 billion, executed to 30 November
+    # 47.017 billion; ven.congthuong.vn (…-58120.html): south executed to 30 September 55.753 billion. From 2025 a
+    # region is read on the basis of the 34 units (central with Bình Thuận, through Lâm Đồng)
+    code, out, _ = run(capsys, "summary", "--year", "2025", "--as-of", "2025-11-30", "--region", "central", "--json")
+    c = json.loads(out)
+    assert code == 0 and c["plan_vnd"] == 60_840_000_000 and c["executed_vnd"] == 47_017_000_000
+    code, out, _ = run(capsys, "summary", "--year", "2025", "--as-of", "2025-09-30", "--region", "south", "--json")
+    assert json.loads(out)["executed_vnd"] == 55_753_000_000
+    # an old name in 2026 answers with its unit, as of the data's last day (the year is in progress)
+    code, out, _ = run(capsys, "summary", "--year", "2026", "--province", "Long An", "--json")
+    t = json.loads(out)
+    assert code == 0 and t["selection"] == "Tây Ninh" and t["as_of"] == "2026-11-30" and t["n_projects"] > 0
+
+
 # The keys of `kceval summary --json` are a public interface: they may be added to, never renamed
 # or removed. SUMMARY_KEYS_0_1 is the set of the first version; a new key goes in SUMMARY_KEYS_ADDED.
 SUMMARY_KEYS_0_1 = [

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import geo
+from .. import geo, merger
 from ..checks import to_date
 from ..dataset import cache as data_cache
+from ..dataset.basis import basis_for, place_label
 from ..display.formats import format_date
 from ..display.labels import label
 from ..errors import ParameterError
@@ -44,8 +45,14 @@ class Job:
 
 
 def plan_jobs(*, year: int, as_of: str = "", level: str = "all", provinces: Sequence[str] | None = None,
-              lang: str = "vi", data: str = "") -> list[Job]:
+              lang: str = "vi", data: str = "", units: str = "", regions: str = "") -> list[Job]:
     """The reports of one batch, in a stable order (national, regions, provinces; vi before en).
+
+    For plan years from 2025 the "provinces" are the 34 units of 2025 (DESIGN.md §2), each named by
+    its namesake province and ordered by the unit's code; a province given by an old name is the unit
+    it is in ("Long An" in 2026: Tây Ninh). ``units="2025"`` puts an earlier year on the units' basis
+    (file names end in ``-units2025``); ``regions`` is a CSV of the units' regions for every report on
+    the units' basis (checked with the other parameters before any kernel starts).
 
     Examples
     --------
@@ -64,28 +71,38 @@ def plan_jobs(*, year: int, as_of: str = "", level: str = "all", provinces: Sequ
     # checked here, under its own name, before titles and file names are made from it; written
     # back as YYYY-MM-DD so that '2019-6-30' and '2019-06-30' name the same report
     as_of = to_date("as_of", as_of).date().isoformat() if as_of not in ("", None) else ""
+    units_basis = basis_for(year, units or None) == "unit_2025"
     if provinces:
-        provs = [geo.match_province(p) for p in provinces]
+        provs = list(dict.fromkeys(place_label(p, None, year, units or None) for p in provinces))
         levels = ["province"] if level == "all" else [level]
     else:
-        provs = list(geo.PROVINCE_NAMES)
+        provs = [geo.match_province(u) for u in merger.units_2025()["unit"]] if units_basis \
+            else list(geo.PROVINCE_NAMES)
         levels = ["national", "region", "province"] if level == "all" else [level]
+    code = {geo.match_province(u): c for u, c in zip(merger.units_2025()["unit"], merger.units_2025()["code"])} \
+        if units_basis else {p: geo.code_of(p) for p in provs}
     period = f"{year}-{as_of}" if as_of else f"{year}"
-    base = {"year": year, "as_of": as_of, "data": data}
+    if units and year < merger.MERGER_DATE.year:
+        period += "-units2025"  # beside the same year's reports per old province
+    base: dict[str, Any] = {"year": year, "as_of": as_of, "data": data}
+    base |= {"units": str(units)} if units else {}
+    base |= {"regions": regions} if regions and units_basis else {}
     jobs = []
     for lv in levels:
         if lv == "national":
-            units = [("national", {"region": ""})]  # the comparison notebook, for the whole country
+            places = [("national", {"region": ""})]  # the comparison notebook, for the whole country
         elif lv == "region":
-            units = [(r, {"region": r}) for r in sorted(geo.REGIONS)]
+            places = [(r, {"region": r}) for r in sorted(geo.REGIONS)]
         else:
-            units = sorted(((p, {"province": p}) for p in provs), key=lambda u: geo.code_of(u[0]))
-        for unit, extra in units:
+            places = sorted(((p, {"province": p}) for p in provs), key=lambda u: code[u[0]])
+        for unit, extra in places:
             for lg in langs:
                 stem = slug(lv, unit, period, *([lg] if lg != "vi" else []))
                 if lv == "national":
                     stem = slug("national", period, *([lg] if lg != "vi" else []))
-                jobs.append(Job(lv, NOTEBOOKS[lv], {**extra, **base}, lg, stem, _title(lv, unit, year, as_of, lg)))
+                # a unit is shown by its own name (Huế, not Thừa Thiên Huế)
+                shown = merger.unit_2025_of(unit) if lv == "province" and units_basis else unit
+                jobs.append(Job(lv, NOTEBOOKS[lv], {**extra, **base}, lg, stem, _title(lv, shown, year, as_of, lg)))
     return jobs
 
 

@@ -82,6 +82,11 @@ class Dataset(ProblemsMixin):
         Set by :meth:`as_of`.
     notes : tuple of str
         How a selection read its place names (an old province or a 2025 unit), see :meth:`select`.
+    basis : {'province', 'unit_2025'}
+        What ``province`` and ``region`` mean: the old provinces, or the 34 units of 2025 and their
+        regions over every year (:func:`kceval.dataset.basis.on_units`).
+    regions_file : str
+        On the units' basis, the file the units' regions were read from ('' = the stated assumption).
 
     Examples
     --------
@@ -102,6 +107,8 @@ class Dataset(ProblemsMixin):
     as_of_date: pd.Timestamp | None = None
     source: str = ""
     notes: tuple[str, ...] = ()
+    basis: str = "province"
+    regions_file: str = ""
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -182,14 +189,18 @@ class Dataset(ProblemsMixin):
 
     # -- filtering -----------------------------------------------------------------------
     def select(self, *, year: Any = None, province: Any = None, region: Any = None, source: Any = None,
-               activity: Any = None) -> Dataset:
+               activity: Any = None, basis_year: int | None = None) -> Dataset:
         """Narrow to some years, provinces or 2025 units (any spelling), regions, sources or activities.
 
         Payments and events follow their projects. Each argument takes one value or a list. A place
         name is read by :func:`kceval.merger.resolve_name` with the latest year selected: from 2025 a
         name is the unit of 34 it is in ("Long An" in 2026 selects Tây Ninh: Tây Ninh and Long An),
-        before 2025 the old province; a "(mới)" or "(cũ)" mark decides whatever the year. Every
-        reading that changes what a name covers is kept in ``notes``.
+        before 2025 the old province; a "(mới)" or "(cũ)" mark decides whatever the year
+        (``basis_year``, when given, instead of the latest year selected: the history of a 2026
+        report on the same basis, its "comparable basis"). Every
+        reading that changes what a name covers is kept in ``notes``. A region is read the same way:
+        with a year from 2025 it is the region of the units of 2025 (``region_2025``, the assumption
+        of :data:`kceval.merger.REGION_2025_ASSUMPTION`), before 2025 the region of the old provinces.
 
         Examples
         --------
@@ -211,7 +222,10 @@ class Dataset(ProblemsMixin):
             pl, pr = pl[pl["year"].isin(years)], pr[pr["year"].isin(years)]
         notes = list(self.notes)
         if provs is not None:
-            read = [merger.resolve_name(str(p), max(years) if years else None) for p in provs]
+            basis = basis_year if basis_year is not None else max(years) if years else None
+            if self.basis == "unit_2025":  # every year is on the units' basis: a name is a unit
+                basis = max(basis or merger.MERGER_DATE.year, merger.MERGER_DATE.year)
+            read = [merger.resolve_name(str(p), basis) for p in provs]
             notes += [r.note for r in read if r.note and r.note not in notes]
             olds = [r.name for r in read if r.basis == "province"]
             units = [r.name for r in read if r.basis == "unit_2025"]
@@ -220,7 +234,16 @@ class Dataset(ProblemsMixin):
         if regs is not None:
             for r in regs:
                 geo.check_region(r)
-            pl, pr = pl[pl["region"].isin(regs)], pr[pr["region"].isin(regs)]
+            # like a name, a region is read by the year: from 2025 the units' regions (a stated assumption)
+            basis = basis_year if basis_year is not None else max(years) if years else None
+            if self.basis == "unit_2025":
+                basis = max(basis or merger.MERGER_DATE.year, merger.MERGER_DATE.year)
+            col = "region_2025" if basis is not None and basis >= merger.MERGER_DATE.year else "region"
+            if col == "region_2025":
+                note = (f"region{'s' if len(regs) > 1 else ''} {', '.join(regs)} read on the basis of the 34 units "
+                        f"of 2025: {merger.REGION_2025_ASSUMPTION}")
+                notes += [note] if note not in notes else []
+            pl, pr = pl[pl[col].isin(regs)], pr[pr[col].isin(regs)]
         if srcs is not None:
             for s in srcs:
                 if s not in SOURCES:

@@ -4,7 +4,7 @@ A plan year must be one of the data's years. An as-of date must lie in the data'
 (1 January of the first year to 31 December after the last, which covers the settlement
 period) and, when a plan year is given, not before 1 January of that year. Without an as-of
 date, metric functions use the last payment date (everything known) and headline figures use
-31 December of the plan year (:func:`resolve_period`).
+31 December of the plan year, or the data's last date for a year still in progress (:func:`resolve_period`).
 """
 from __future__ import annotations
 
@@ -61,14 +61,36 @@ def resolve_as_of(ds: Dataset, as_of: Any = None, *, year: int | None = None) ->
     return d
 
 
+def last_date(ds: Dataset) -> pd.Timestamp | None:
+    """The latest date the data show (a payment, an event, an approval, a finish, an acceptance or a stop):
+    what the data are known up to, their snapshot. None for data with no date.
+
+    Examples
+    --------
+    >>> last_date(Dataset.load())
+    Timestamp('2026-11-30 00:00:00')
+    """
+    dates = [ds.payments["date"].max(), ds.events["date"].max()]
+    dates += [ds.projects[c].max() for c in ("approved_on", "finished_on", "accepted_on", "stopped_on")
+              if c in ds.projects.columns]
+    known = [d for d in dates if pd.notna(d)]
+    return max(known) if known else None
+
+
 def resolve_period(ds: Dataset, year: Any, as_of: Any = None) -> tuple[int, pd.Timestamp]:
     """The plan year and as-of date of a headline figure: ``year`` checked against the data, and
-    :func:`resolve_as_of` of ``as_of`` (default 31 December of the year).
+    :func:`resolve_as_of` of ``as_of``; by default 31 December of the year or, for a year still in
+    progress in the data (their :func:`last_date` falls before its end), that last date.
 
     Examples
     --------
     >>> resolve_period(Dataset.load(), 2019)
     (2019, Timestamp('2019-12-31 00:00:00'))
+    >>> resolve_period(Dataset.load(), 2026)
+    (2026, Timestamp('2026-11-30 00:00:00'))
     """
     y = check_year(ds, year)
-    return y, resolve_as_of(ds, as_of if as_of is not None else year_end(y), year=y)
+    if as_of is None:
+        end, known = year_end(y), last_date(ds)
+        as_of = known if known is not None and pd.Timestamp(y, 1, 1) <= known < end else end
+    return y, resolve_as_of(ds, as_of, year=y)

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
+from ..dataset.period import check_year
 from ..metrics.completion import completion_flags, completion_rates, rates_from_flags
 from ..metrics.survival import cif_median_by_group, km_median, time_to_event
-from .scope import selection_label, slim_projects, wide_rates, year_as_of
+from .scope import label_on, slim_projects, wide_rates, year_as_of, year_basis
 from .values import interval, number
 
 _BY_PROVINCE_COLUMNS = [
@@ -41,7 +42,7 @@ def headline_completion_by_province(ds: Dataset, *, year: int, as_of: Any = None
     >>> {"province", "acceptance_rate", "median_days_to_acceptance"} <= set(t.columns)
     True
     """
-    sel, year, d = year_as_of(ds, year, as_of)
+    sel, year, d = year_as_of(year_basis(ds, year), year, as_of)
     keys = ["region", "province"]
     need = ["project_id", "status", "approved_on", "planned_end", "accepted_on", "stopped_on", "finished_on"]
     pr = slim_projects(sel.projects, need)
@@ -94,7 +95,8 @@ def headline_completion(ds: Dataset, *, year: int, province: str | None = None, 
     >>> 0 <= h["acceptance_rate"] <= 1
     True
     """
-    label = selection_label(province, region)
+    ds = year_basis(ds, year)
+    label = label_on(ds, province, region, check_year(ds, year))
     sel, year, d = year_as_of(ds, year, as_of)
     sub = sel.select(province=label) if province else sel.select(region=label) if region else sel
     pr = sub.projects

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
+from ..dataset.period import check_year
 from ..metrics.feasibility import DENOMINATOR_AS_OF, MEASURES, approved_by, problem_flags, rates_from_flags
 from ..metrics.funnel import Funnel, funnel, shrink_rates
-from .scope import selection_label, slim_projects, wide_rates, year_as_of
+from .scope import label_on, slim_projects, wide_rates, year_as_of, year_basis
 from .values import interval, number
 
 _BY_PROVINCE_COLUMNS = (
@@ -51,6 +52,7 @@ def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = Non
     >>> {"province", "problem_rate", "funnel_flag"} <= set(t.columns)
     True
     """
+    ds = year_basis(ds, year)
     sel, year, d = year_as_of(ds, year, as_of)
     slim = slim_projects(approved_by(sel.projects, d), ["project_id", "status"])
     if not len(slim):
@@ -121,7 +123,8 @@ def headline_feasibility(ds: Dataset, *, year: int, province: str | None = None,
     >>> h["funnel_flag"] in ("within", "above", "below")
     True
     """
-    label = selection_label(province, region)
+    ds = year_basis(ds, year)
+    label = label_on(ds, province, region, check_year(ds, year))
     sel, year, d = year_as_of(ds, year, as_of)
     out: dict[str, Any] = {}
     if province:

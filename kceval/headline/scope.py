@@ -9,28 +9,37 @@ from typing import Any
 
 import pandas as pd
 
-from .. import geo
 from ..dataset import Dataset, check_dataset
-from ..dataset.period import resolve_period
-from ..errors import ParameterError
+from ..dataset.basis import on_basis, place_label
+from ..dataset.period import check_year, resolve_period
 
 
-def selection_label(province: str | None = None, region: str | None = None) -> str:
-    """Canonical label of a selection: a province name, a region code, or ``national``.
+def selection_label(province: str | None = None, region: str | None = None, year: int | None = None) -> str:
+    """Canonical label of a selection: a province (from 2025 a unit of 2025), a region code, or ``national``.
 
     Examples
     --------
     >>> selection_label("dong nai"), selection_label(region="south"), selection_label()
     ('Đồng Nai', 'south', 'national')
+    >>> selection_label("Long An", year=2026)
+    'Tây Ninh'
     """
-    if province and region:
-        raise ParameterError("give `province` or `region`, not both; received "
-                             f"province={province!r}, region={region!r}")
-    if province:
-        return geo.match_province(province)
-    if region:
-        return geo.check_region(region)
-    return "national"
+    return place_label(province, region, year)
+
+
+def label_on(ds: Dataset, province: str | None, region: str | None, year: int) -> str:
+    """:func:`selection_label` on the basis of ``ds`` (a name is a unit of 2025 on the units' basis)."""
+    return place_label(province, region, year, 2025 if ds.basis == "unit_2025" else None)
+
+
+def year_basis(ds: Dataset, year: Any, units: Any = None, regions: str = "") -> Dataset:
+    """``ds`` on the unit basis of plan year ``year``: the 34 units of 2025 from 2025 (or with ``units=2025``),
+    else the 63 provinces (:mod:`kceval.dataset.basis`); every headline function starts here. Data already
+    on the units' basis stay as they are, so a report on the units' basis for an earlier year keeps it."""
+    check_dataset(ds)
+    if ds.basis == "unit_2025" and not regions:
+        return ds
+    return on_basis(ds, check_year(ds, year), units, regions)
 
 
 def year_as_of(ds: Dataset, year: Any, as_of: Any = None) -> tuple[Dataset, int, pd.Timestamp]:

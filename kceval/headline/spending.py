@@ -21,15 +21,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import geo
 from ..dataset import Dataset, check_dataset
-from ..dataset.period import resolve_period
+from ..dataset.basis import region_on_basis
+from ..dataset.period import check_year, resolve_period
 from ..errors import ParameterError
 from ..metrics.concentration import concentration, fragmentation, gini
 from ..metrics.forecast import forecast, year_end_forecast
 from ..metrics.pefa import pefa_grades, pefa_pi1, pefa_pi2
 from ..metrics.profile import profile_stats
 from ..metrics.spending import execution, leverage
+from .scope import label_on, year_basis
 from .values import interval, jsonable
 
 HEADLINE_KEYS: tuple[str, ...] = (
@@ -91,12 +92,14 @@ def headline_spending(ds: Dataset, *, year: int, province: str | None = None, re
         raise ParameterError(
             f"give `province` or `region`, not both; received province={province!r}, region={region!r}"
         )
+    ds = year_basis(ds, year)
+    label = label_on(ds, province, region, check_year(ds, year))
     y, d = resolve_period(ds, year, as_of)
     if province:
-        province = geo.match_province(province)
+        province = label
         sel = ds.select(province=province)
     elif region:
-        sel = ds.select(region=geo.check_region(region))
+        sel = ds.select(region=label)
     else:
         sel = ds
     sy = sel.select(year=y)
@@ -166,7 +169,7 @@ def headline_spending_by_province(ds: Dataset, *, year: int, as_of: Any = None, 
     >>> len(t)
     63
     """
-    check_dataset(ds)
+    ds = year_basis(ds, year)
     y, d = resolve_period(ds, year, as_of)
     sy = ds.select(year=y)
     by = ["province"]
@@ -202,5 +205,5 @@ def headline_spending_by_province(ds: Dataset, *, year: int, as_of: Any = None, 
         out = out.merge(f[by + cols], on=by, how="left")
     else:
         out[["forecast_rate", "forecast_low", "forecast_high", "naive_forecast_rate", "forecast_years"]] = np.nan
-    out.insert(1, "region", out["province"].map({p: geo.region_of(p) for p in geo.PROVINCE_NAMES}))
+    out.insert(1, "region", out["province"].map(lambda p: region_on_basis(p, ds.basis)))
     return out.sort_values("province").reset_index(drop=True)

@@ -13,11 +13,11 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..dataset.cache import Memo
-from ..dataset.period import resolve_period
+from ..dataset.period import check_year, resolve_period
 from ..schema import ACTIVITIES, STATUSES
 from .completion import headline_completion, headline_completion_by_province
 from .feasibility import headline_feasibility, headline_feasibility_by_province
-from .scope import selection_label
+from .scope import label_on, year_basis
 from .spending import headline_spending, headline_spending_by_province
 
 
@@ -31,9 +31,10 @@ def base_summary(ds: Dataset, *, year: int, province: str | None = None, region:
     >>> s["plan_vnd"], s["executed_vnd"]
     (85865000000, 16578000000)
     """
-    label = selection_label(province, region)
+    ds = year_basis(ds, year)
+    label = label_on(ds, province, region, check_year(ds, year))
     year, d = resolve_period(ds, year, as_of)
-    sel = ds.select(year=year, province=province, region=region).as_of(d)
+    sel = ds.select(year=year, province=label if province else None, region=region).as_of(d)
     plan = int(sel.plans["approved_vnd"].sum())
     executed = int(sel.payments["amount_vnd"].sum())
     st = sel.projects["status"].value_counts()

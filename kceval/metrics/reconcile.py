@@ -30,13 +30,15 @@ COUNTS = {
 _BILLION = 1e9
 
 
-def _scope(ds: Dataset, region: str) -> Dataset:
-    """The part of ``ds`` a published region label refers to (a region, the country or a province)."""
+def _scope(ds: Dataset, region: str, years: list[int]) -> Dataset:
+    """The part of ``ds`` a published region label refers to (a region, the country or a province) in
+    ``years``; like the published figure, a region or name is read on the basis of its period (from 2025
+    the 34 units and their assumed regions, :meth:`Dataset.select`)."""
     if region == "national":
-        return ds
+        return ds.select(year=years)
     if region in geo.REGIONS:
-        return ds.select(region=region)
-    return ds.select(province=region)
+        return ds.select(year=years, region=region)
+    return ds.select(year=years, province=region)
 
 
 def _one(ds: Dataset, row: Any) -> float | None:
@@ -45,7 +47,7 @@ def _one(ds: Dataset, row: Any) -> float | None:
     years = list(range(start.year, end.year + 1))
     if not set(years) <= set(ds.years):
         return None
-    part = _scope(ds, row.region).select(year=years)
+    part = _scope(ds, row.region, years)
     plans, pr = part.plans, part.projects
 
     def plan(s: str) -> float:

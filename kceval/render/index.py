@@ -7,11 +7,13 @@ script as the reports, no CDN, every string escaped, links restricted to relativ
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from .. import merger
 from ..display.formats import format_number, format_value, is_missing, money_unit
 from ..display.labels import check_lang, has_label, label
 from ..display.tables import sort_key
@@ -41,6 +43,33 @@ def safe_link(link: str) -> str:
 def _cell(text: str, key: str, cls: str = "", inner: str | None = None) -> str:
     c = f' class="{cls}"' if cls else ""
     return f'<td{c} data-sort="{html.escape(key)}">{inner if inner is not None else html.escape(text)}</td>'
+
+
+def basis_note(entries: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """Which unit basis and region grouping the reports use: the 63 old provinces before 2025, the 34 units
+    of 2025 from 2025 (or on request), with the units' regions (kceval's stated assumption, or a user's file).
+
+    Examples
+    --------
+    >>> basis_note([{"parameters": {"year": 2019}}], "en")
+    'Reports for plan years before 2025 are per old province (63) and ARIT region.'
+    """
+    on_units = [ent for ent in entries if _units_basis(ent.get("parameters") or {})]
+    parts = [] if len(on_units) == len(entries) else [label("index_basis_63", lang)]
+    if on_units:
+        files = sorted({os.path.basename(str(p["regions"])) for ent in on_units
+                        if (p := ent.get("parameters") or {}).get("regions")})
+        grouping = label("regions_from_file", lang).format(file=", ".join(files)) if files \
+            else merger.REGION_2025_ASSUMPTION_BY_LANGUAGE[lang]
+        parts.append(label("index_basis_34", lang).format(assumption=grouping))
+    return " ".join(parts)
+
+
+def _units_basis(params: Mapping[str, Any]) -> bool:
+    try:
+        return str(params.get("units", "")) == "2025" or int(params.get("year", 0)) >= merger.MERGER_DATE.year
+    except (TypeError, ValueError):
+        return False
 
 
 def build_index(entries: Sequence[Mapping[str, Any]], *, lang: str = "vi", title: str | None = None) -> str:
@@ -118,6 +147,8 @@ def build_index(entries: Sequence[Mapping[str, Any]], *, lang: str = "vi", title
     n_failed = sum(ent["status"] == "failed" for ent in entries)
     summary = (f'<p>{e(L("n_reports"))}: {len(entries)} · {e(L("n_failed"))}: {n_failed} · '
                f'<span class="kc-muted">{e(L("sort_hint"))}</span></p>')
+    basis = basis_note(entries, lang) if entries else ""
+    summary += f'\n<p class="kc-note kc-basis" role="note">{e(basis)}</p>' if basis else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'

@@ -25,7 +25,7 @@ from typing import Any
 import nbformat
 from papermill.translators import PythonTranslator
 
-from .. import geo
+from .. import geo, merger
 from ..checks import to_date
 from ..display.labels import check_lang
 from ..errors import ParameterError, ReportError
@@ -199,8 +199,8 @@ def check_province(value: Any, context: Mapping[str, Any]) -> str:
         return geo.match_province(value)
     except geo.UnknownProvinceError as e:
         hint = f"did you mean {', '.join(map(repr, e.suggestions))}?" if e.suggestions else "no close match"
-        err = ParameterError(f"`province` must be one of the 63 provinces (kceval.geo.PROVINCE_NAMES, any common "
-                             f"spelling); received {value!r}: {hint}")
+        err = ParameterError(f"`province` must be one of the 63 provinces or the 34 units of 2025 (kceval.geo, "
+                             f"kceval.merger; any common spelling); received {value!r}: {hint}")
         err.suggestions = e.suggestions  # type: ignore[attr-defined]
         raise err from None
 
@@ -210,6 +210,29 @@ def check_region(value: Any, context: Mapping[str, Any]) -> str:
     if value in ("", None):
         return ""
     return geo.check_region(value)
+
+
+def check_units(value: Any, context: Mapping[str, Any]) -> str:
+    """'' (the basis follows the year) or '2025' (the 34 units of 2025 for any year)."""
+    if value in ("", None):
+        return ""
+    if str(value) != "2025":
+        raise ParameterError(f"`units` must be '' (the basis follows the year) or '2025' (the 34 units of 2025); "
+                             f"received {value!r}")
+    return "2025"
+
+
+def check_regions(value: Any, context: Mapping[str, Any]) -> str:
+    """'' (kceval's stated region assumption) or a readable CSV of the units' regions, as an absolute path."""
+    if value in ("", None):
+        return ""
+    s = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
+    if s is None or "\x00" in s or not Path(s).is_file():
+        raise ParameterError(f"`regions` must be '' (kceval's stated assumption) or an existing CSV file with columns "
+                             f"unit_2025,region; received {value!r}")
+    path = str(Path(s).resolve())
+    merger.load_regions(path)  # a bad file fails here, before any kernel starts, with its rows named
+    return path
 
 
 def check_lang_param(value: Any, context: Mapping[str, Any]) -> str:
@@ -223,6 +246,8 @@ DOMAIN_CHECKS: dict[str, Validator] = {
     "province": check_province,
     "region": check_region,
     "lang": check_lang_param,
+    "units": check_units,
+    "regions": check_regions,
 }
 
 

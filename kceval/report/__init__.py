@@ -30,7 +30,7 @@ from ..metrics import (
     spending,
     survival,
 )
-from . import data_sections, plots, sections
+from . import data_sections, merger_view, plots, sections
 from .context import ReportContext, open_report
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "headline_feasibility_by_province",
     "headline_spending",
     "headline_spending_by_province",
+    "merger_view",
     "open_report",
     "pefa",
     "plots",

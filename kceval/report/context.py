@@ -18,9 +18,10 @@ import pandas as pd
 
 from .. import geo
 from ..dataset import Dataset
+from ..dataset.basis import region_on_basis
 from ..dataset.period import resolve_period
 from ..display.labels import check_lang
-from ..headline.scope import selection_label
+from ..headline.scope import label_on, year_basis
 from ..headline.summary import summary, summary_by_province
 
 
@@ -69,7 +70,7 @@ class ReportContext:
 
 
 def open_report(*, province: str | None = None, region: str | None = None, year: int = 2019, as_of: str = "",
-                data: str = "", lang: str = "vi") -> ReportContext:
+                data: str = "", lang: str = "vi", units: str = "", regions: str = "") -> ReportContext:
     """Load the data (memoised) and compute what every section of a report shares.
 
     Parameters
@@ -82,13 +83,20 @@ def open_report(*, province: str | None = None, region: str | None = None, year:
     data : str
         Data path; '' means the bundled sample.
     lang : {'vi', 'en'}
+    units : str
+        '2025' puts a year before 2025 on the basis of the 34 units of 2025 (the comparable basis);
+        '' (default) reads the basis from the year.
+    regions : str
+        A CSV file of the units' regions (``unit_2025,region``) replacing kceval's stated assumption.
     """
     check_lang(lang)
     ds = Dataset.load(data or None)
-    label = selection_label(province, region)
     year, d = resolve_period(ds, year, as_of or None)
-    prov = geo.match_province(province) if province else None
-    reg = geo.region_of(prov) if prov else (geo.check_region(region) if region else None)
+    # from 2025 a report is about a unit of 2025, and its history is the sum of its old provinces
+    ds = year_basis(ds, year, units or None, regions)
+    label = label_on(ds, province, region, year)
+    prov = label if province else None
+    reg = region_on_basis(prov, ds.basis, ds.regions_file) if prov else (geo.check_region(region) if region else None)
     s = summary(ds, year=year, province=prov, region=region or None, as_of=str(d.date()))
     provinces = summary_by_province(ds, year=year, as_of=str(d.date()))
     history = ds.select(province=prov, region=region) if (prov or region) else ds

@@ -90,6 +90,12 @@ def reconciliation_table(ctx: ReportContext) -> HTML:
         ["region", "period_end", "measure", "source_of_funds"]), how="left")
     df = r[["region", "period_end", "measure", "source_of_funds", "unit", "published", "computed", "match"]].copy()
     df["match"] = np.where(df["match"], label("yes", lang), label("no", lang))
+    # like with like: a figure of 2025 on is compared on the basis of the 34 units, a region's under the stated
+    # assumption (or the user's file), and says so beside the figure
+    after = pd.to_datetime(df["period_end"]).dt.year >= 2025
+    assumed = label("basis_file" if ctx.ds.regions_file else "basis_assumed", lang)
+    df["basis"] = np.where(after & df["region"].isin(["north", "central", "south"]), assumed,
+                           np.where(after, label("basis_34", lang), label("basis_63", lang)))
     df["region"] = df["region"].map(lambda v: group_label(v, "region", lang))
     # published values mix units (billion VND, percent, counts): three decimals keep them comparable
     df["published"] = df["published"].map(lambda v: format_number(v, lang, decimals=3))
@@ -98,7 +104,8 @@ def reconciliation_table(ctx: ReportContext) -> HTML:
                            labels={"region": label("region", lang), "period_end": label("period_end", lang),
                                    "measure": label("measure", lang), "source_of_funds": label("source_of_funds", lang),
                                    "unit": label("unit", lang), "published": label("published", lang),
-                                   "computed": label("computed", lang), "match": label("match", lang)}))
+                                   "computed": label("computed", lang), "match": label("match", lang),
+                                   "basis": label("basis", lang)}))
 
 
 def synthetic_note(ctx: ReportContext) -> HTML:

@@ -10,6 +10,7 @@ computed once in :func:`~kceval.report.context.open_report`. The sections about 
 from __future__ import annotations
 
 import html
+import os
 import re
 from typing import Any
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
+from .. import merger
 from ..display.formats import MISSING, format_date, format_money, format_number, format_percent
 from ..display.labels import group_label, has_label, label
 from ..display.tables import table_html, table_key_values
@@ -32,7 +34,27 @@ from .context import ReportContext
 
 def display_name(ctx: ReportContext) -> str:
     """The selection's name in the report language (a province name, 'Miền Nam', 'National'...)."""
-    return ctx.label if ctx.province else group_label(ctx.label, "region", ctx.lang)
+    if ctx.province:
+        return merger.unit_2025_of(ctx.label) if ctx.ds.basis == "unit_2025" else ctx.label  # Huế
+    return group_label(ctx.label, "region", ctx.lang)
+
+
+def basis_note(ctx: ReportContext) -> str:
+    """On the basis of the 34 units (plan years from 2025): which old provinces a unit is made of (its earlier
+    years are their sums) and the region assumption; empty on the basis of the 63 provinces."""
+    if ctx.ds.basis != "unit_2025":
+        return ""
+    lang = ctx.lang
+    grouping = (label("regions_from_file", lang).format(file=os.path.basename(ctx.ds.regions_file))
+                if ctx.ds.regions_file else merger.REGION_2025_ASSUMPTION_BY_LANGUAGE[lang])
+    regions = label("basis_regions", lang).format(assumption=grouping)
+    if not ctx.province:
+        return regions
+    unit = merger.unit_2025_of(ctx.label)
+    members = merger.crosswalk().query("unit_2025 == @unit")["province"].tolist()
+    key = "basis_unit" if len(members) > 1 else "basis_unit_one"
+    joined = ", ".join(members[:-1]) + (" và " if lang == "vi" else " and ") + members[-1] if len(members) > 1 else ""
+    return label(key, lang).format(unit=unit, members=joined) + " " + regions
 
 
 def _m(v: Any, lang: str) -> str:
@@ -93,7 +115,9 @@ def headline_sentence(ctx: ReportContext) -> HTML:
     n_excluded = sum(len(ctx.ds.excluded.get(t, ())) for t in ("plans", "projects", "events", "payments"))
     warn = (f'<p class="kc-note kc-excluded" role="note"><strong>'
             f'{html.escape(label("excluded_banner", lang).format(n=n_excluded))}</strong></p>' if n_excluded else "")
-    return HTML(f'{warn}<p class="kc-lead">{html.escape(msg)}</p>')
+    basis = basis_note(ctx)
+    note = f'<p class="kc-note kc-basis" role="note">{html.escape(basis)}</p>' if basis else ""
+    return HTML(f'{warn}<p class="kc-lead">{html.escape(msg)}</p>{note}')
 
 
 def headline_table(ctx: ReportContext) -> HTML:

@@ -5,7 +5,7 @@ arithmetic (largest-remainder apportionment) so that the regional totals of DOMA
 the đồng. Money here is in **million VND** (triệu đồng), the unit of provincial sheets; every
 published target is a whole number of millions.
 
-Targets (DOMAIN.md, "The source report" and "Published figures"):
+Targets (DOMAIN.md, "The source report" and "Published figures"), in :data:`TARGETS`:
 
 * south (20 provinces), 2019: approved plan 85,865 million VND over both sources; payments
   dated ≤ 2019-06-30 for 2019 projects 16,578 million; by 2019-06-30, finished or accepted:
@@ -13,6 +13,15 @@ Targets (DOMAIN.md, "The source report" and "Published figures"):
   115 participations, 4 brand projects, 3 consulting projects (ARIT seed report, 2019).
 * central (15 provinces), 2024: no national money; local plan 52,026 million; local payments
   for 2024 projects dated ≤ 2024-12-31 43,735 million (84.06 %) (vietnam.vn/en/phat-huy-hieu-qua-von-moi-khuyen-cong).
+* central after the merger (8 units: the 15 provinces and Bình Thuận, the region assumption of
+  :func:`kceval.merger.regions_2025`), 2025: plan national 11,375 and local 49,465 million (60,840);
+  payments for 2025 projects dated ≤ 2025-11-30 national 7,775 and local 39,242 million (47,017) (same source).
+* south after the merger (8 units: the 20 provinces but Bình Thuận), 2025: payments dated ≤ 2025-09-30
+  55,753 million, local 78.7 % (43,878; national 11,875); machinery projects finished or accepted by
+  then supporting 7 establishments
+  (ven.congthuong.vn/southern-industrial-promotion-overcoming-challenges-toward-sustainable-growth-58120.html).
+  The south's 2025 plan is not published: the sample sets its local support to 72,000 million so that
+  about 61 % of it is paid by 30 September (a choice, not a figure).
 """
 from __future__ import annotations
 
@@ -27,16 +36,23 @@ import pandas as pd
 class Target:
     """A published regional figure the sample is calibrated to (money in million VND).
 
-    ``done`` maps an activity to (number of projects, or None, a sum to hit, the column of that
-    sum) for the outputs finished or accepted by ``as_of``.
+    ``basis`` says which regions: ``"region"`` (the 63 provinces' regions) or ``"region_2025"``
+    (the 34 units' assumed regions); ``source`` None means both sources. ``plan_m`` is the approved
+    plan, ``paid_m`` the payments dated ≤ ``as_of`` for projects of the plan year; ``support_m``
+    (not published) sets the projects' support where no plan is known. ``done`` maps an activity to
+    (number of projects, or None, a sum to hit, the column of that sum) for the outputs finished or
+    accepted by ``as_of``.
     """
 
     region: str
     year: int
     as_of: np.datetime64
-    plan_m: int
-    paid_m: int
-    advance_share: float
+    plan_m: int | None
+    paid_m: int | None
+    advance_share: float = 0.7
+    source: str | None = None
+    basis: str = "region"
+    support_m: int | None = None
     done: dict[str, tuple[int | None, int | None, str | None]] = field(default_factory=dict)
 
 
@@ -47,7 +63,27 @@ SOUTH_2019 = Target(
           "fair": (3, 115, "output_count"), "brand": (4, None, None), "consulting": (3, None, None)},
 )
 CENTRAL_2024 = Target(region="central", year=2024, as_of=np.datetime64("2024-12-31"), plan_m=52_026, paid_m=43_735,
-                      advance_share=1.0)  # local money only: the central region had no national projects in 2024
+                      advance_share=1.0, source="local")  # the central region had no national projects in 2024
+_C25, _S25 = np.datetime64("2025-11-30"), np.datetime64("2025-09-30")
+CENTRAL_2025_NATIONAL = Target(region="central", year=2025, as_of=_C25, plan_m=11_375, paid_m=7_775,
+                               source="national", basis="region_2025")
+CENTRAL_2025_LOCAL = Target(region="central", year=2025, as_of=_C25, plan_m=49_465, paid_m=39_242,
+                            source="local", basis="region_2025")
+SOUTH_2025 = Target(region="south", year=2025, as_of=_S25, plan_m=None, paid_m=None, basis="region_2025",
+                    done={"machinery": (None, 7, "beneficiaries")})
+# 55,753 million with the local share 78.7 %: 43,878 local (78.70 %) and 11,875 national
+SOUTH_2025_NATIONAL = Target(region="south", year=2025, as_of=_S25, plan_m=None, paid_m=11_875, source="national",
+                             basis="region_2025")
+SOUTH_2025_LOCAL = Target(region="south", year=2025, as_of=_S25, plan_m=None, paid_m=43_878, source="local",
+                          basis="region_2025", support_m=72_000)
+TARGETS: tuple[Target, ...] = (SOUTH_2019, CENTRAL_2024, CENTRAL_2025_NATIONAL, CENTRAL_2025_LOCAL, SOUTH_2025,
+                               SOUTH_2025_NATIONAL, SOUTH_2025_LOCAL)
+
+
+def in_target(t: Target, region: np.ndarray, region_2025: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Rows (by their region on the target's basis and their source) a target covers."""
+    mask = (region_2025 if t.basis == "region_2025" else region) == t.region
+    return mask & (source == t.source) if t.source is not None else mask
 
 
 def apportion(total: int, weights: Any, caps: Any = None) -> np.ndarray:
@@ -148,18 +184,18 @@ def _shift_done(pr: pd.DataFrame, pick: np.ndarray, drop: np.ndarray, d: np.date
 
 
 def calibrate_done(pr: pd.DataFrame, in_group: np.ndarray, rng: np.random.Generator,
-                   caps_m: dict[str, int]) -> pd.DataFrame:
-    """Make the south-2019 outputs done by 30 June 2019 match the seed report exactly.
+                   caps_m: dict[str, int], target: Target = SOUTH_2019) -> pd.DataFrame:
+    """Make the outputs done by ``target.as_of`` match the target exactly (south 2019: the seed report).
 
     For each activity the earliest-approved eligible projects are made finished by the date and
     every other one finished after it; machinery beneficiaries and fair participations are then
     set so their sums are exact. Money columns are in millions and re-capped per establishment.
     """
     pr = pr.copy()
-    d = SOUTH_2019.as_of
+    d = target.as_of
     appr = pr["approved_on"].to_numpy("datetime64[D]")
     ok = in_group & pr["status"].isin(["accepted", "finished"]).to_numpy() & pr["finished_on"].notna().to_numpy()
-    for act, (count, total, col) in SOUTH_2019.done.items():
+    for act, (count, total, col) in target.done.items():
         is_act = in_group & (pr["activity"] == act).to_numpy()
         cand = np.flatnonzero(is_act & ok & (appr <= d - np.timedelta64(45, "D")))
         cand = cand[np.lexsort((cand, appr[cand]))]
@@ -168,7 +204,7 @@ def calibrate_done(pr: pd.DataFrame, in_group: np.ndarray, rng: np.random.Genera
             cum = np.cumsum(pr[col].to_numpy()[cand])
             count = int(np.searchsorted(cum, total) + 1)
         if len(cand) < count:
-            raise ValueError(f"too few eligible {act} projects in the south in 2019 to calibrate")
+            raise ValueError(f"too few eligible {act} projects in the {target.region} in {target.year} to calibrate")
         chosen = np.zeros(len(pr), dtype=bool)
         chosen[cand[:count]] = True
         fin = pr["finished_on"].to_numpy("datetime64[D]")

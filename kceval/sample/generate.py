@@ -1,7 +1,8 @@
 """The calibrated bundled sample: synthetic canonical data, realistic in shape.
 
-:func:`generate` builds the deterministic sample shipped in ``data/sample/`` (all 63
-provinces, 2018–2024), realistic in shape and calibrated to the published regional totals
+:func:`generate` builds the deterministic sample shipped in ``data/sample/`` (plan years 2018–2026
+as reported on 30 November 2026: the 63 provinces, and from the merger of 1 July 2025 the 34 units of
+2025), realistic in shape and calibrated to the published regional totals
 of DOMAIN.md (see :mod:`kceval.sample.calibrate`); :func:`write_sample` writes it. It is not
 real project data.
 """
@@ -20,17 +21,15 @@ from ..io.export import write_tables
 from ..schema import SORT_KEYS, TABLES, coerce_table
 from .synth import (
     DATE_DTYPE,
-    ESCAPE_TITLE,
-    GSO_CODES,
     int_or_na,
     one_year,
     project_ids,
     province_traits,
-    titles,
 )
+from .vocab import ESCAPE_TITLE, titles
 
 
-def generate(*, years: Iterable[int] = range(2018, 2025), provinces: Iterable[str] | None = None,
+def generate(*, years: Iterable[int] = range(2018, 2027), provinces: Iterable[str] | None = None,
              seed: int = 20190630) -> dict[str, pd.DataFrame]:
     """The deterministic synthetic sample, calibrated to published regional figures.
 
@@ -73,10 +72,11 @@ def generate(*, years: Iterable[int] = range(2018, 2025), provinces: Iterable[st
     plans = pd.concat([p[1] for p in parts], ignore_index=True)
     ev = pd.concat([p[2] for p in parts], ignore_index=True)
     pay = pd.concat([p[3] for p in parts], ignore_index=True)
-    # ids: year-GSO code-sequence, numbered by approval date within the province-year
-    pr = pr.sort_values(["year", "prov", "approved_on", "src", "key"], kind="mergesort").reset_index(drop=True)
-    seq = pr.groupby(["year", "prov"], sort=False).cumcount().to_numpy() + 1
-    pr["project_id"] = project_ids(pr["year"].to_numpy(), GSO_CODES[pr["prov"].to_numpy()], seq)
+    # ids: year-GSO code-sequence, numbered by approval date within the province-year; after the merger the
+    # code is the unit's (a unit of 2025 may carry the code of another old province: Tây Ninh is 80, Long An's)
+    pr = pr.sort_values(["year", "code", "approved_on", "src", "key"], kind="mergesort").reset_index(drop=True)
+    seq = pr.groupby(["year", "code"], sort=False).cumcount().to_numpy() + 1
+    pr["project_id"] = project_ids(pr["year"].to_numpy(), pr["code"].to_numpy(), seq)
     pr["title"] = titles(pr)
     # one title that reports must HTML-escape: the first 2019 project of Sóc Trăng (brand if any)
     st19 = (pr["province"] == "Sóc Trăng").to_numpy() & (pr["year"] == 2019).to_numpy()

@@ -8,7 +8,8 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..schema import ACTIVITIES, SOURCES, STATUSES
-from .synth import ACTIVITY_MIX, GSO_CODES, PROVINCES, as_dates, make_rng, project_ids, split_integers
+from .synth import GSO_CODES, PROVINCES, as_dates, make_rng, project_ids, split_integers
+from .vocab import ACTIVITY_MIX
 
 SCALE_TITLES = {
     "training": "Đào tạo nghề {x}",

@@ -1,7 +1,6 @@
 """Synthetic project lifecycles: the province-year generator behind :mod:`kceval.sample.generate`.
 
-Vocabulary (activity mix, sizes within the caps of DOMAIN.md, Vietnamese title parts),
-province traits (fragmented, troubled, late, slow payers) and the life of each project:
+Province traits (fragmented, troubled, late, slow payers) and the life of each project:
 statuses as reported at :data:`SNAPSHOT`, dated events and payments (advance ≤ 70 %, interim
 payments in Q3–Q4, settlement after acceptance, some in January before the 22nd, refunds of
 stopped projects). Money is in million VND until :func:`kceval.sample.generate.generate` converts it.
@@ -9,24 +8,19 @@ Randomness comes only from the ``numpy`` PCG64 generators passed in.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
-from .. import geo
+from .. import geo, merger
 from ..schema import ACTIVITIES, SOURCES
 from . import calibrate
+from .vocab import ACTIVITY_MIX, DURATION, MIX_NATIONAL, NAMES, PER_EST, SIZE_M
 
 DATE_DTYPE = "datetime64[ns]"
 PROVINCES = np.array(geo.PROVINCE_NAMES, dtype=object)
 GSO_CODES = np.array([geo.code_of(p) for p in geo.PROVINCE_NAMES])
-
-# Rough activity mix of provincial programmes (machinery and training dominate the counts).
-ACTIVITY_MIX = {
-    "training": 0.20, "capacity": 0.05, "demonstration": 0.07, "machinery": 0.30,
-    "cleaner_production": 0.02, "fair": 0.06, "product_award": 0.04, "brand": 0.06,
-    "consulting": 0.05, "communication": 0.06, "linkage": 0.02, "industrial_cluster": 0.02,
-    "cooperation": 0.01, "management": 0.04,
-}
 
 
 def make_rng(seed: int | list[int]) -> np.random.Generator:
@@ -57,82 +51,16 @@ def split_integers(total: np.ndarray, k: np.ndarray, weights: np.ndarray) -> np.
     return part
 
 
-def titles(df: pd.DataFrame) -> np.ndarray:
-    """Vietnamese titles from templates per activity (a loop over the 14 activities, not projects)."""
-    title = np.empty(len(df), dtype=object)
-    act = df["activity"].to_numpy()
-    names = np.array(NAMES, dtype=object)[df["u_name"].to_numpy()]
-    for a in ACTIVITIES:
-        m = act == a
-        items = np.array(ITEMS[a], dtype=object)[df["u_item"].to_numpy()[m] % len(ITEMS[a])]
-        pre, rest = TITLES[a].split("{x}")
-        mid, post = rest.split("{n}") if "{n}" in rest else (rest, None)
-        t = pre + items + mid
-        title[m] = t + names[m] + post if post is not None else t
-    return title
-
-
-
 # --- the calibrated sample ------------------------------------------------------------------
-SNAPSHOT = np.datetime64("2025-01-31")  # the sample is "as reported" at the end of January 2025
-# activity -> (low, high) support in million VND; per-establishment when the cap is (DOMAIN.md caps)
-_SIZE_M = {
-    "training": (40, 180), "capacity": (20, 120), "demonstration": (200, 500), "machinery": (60, 200),
-    "cleaner_production": (60, 300), "fair": (60, 450), "product_award": (50, 200), "brand": (15, 35),
-    "consulting": (15, 35), "communication": (30, 200), "linkage": (50, 150), "industrial_cluster": (200, 500),
-    "cooperation": (50, 300), "management": (10, 60),
-}
-_PER_EST = {"machinery": 200, "brand": 35, "consulting": 35}  # caps per establishment (million VND)
-_MIX_NATIONAL = {
-    "training": 0.12, "capacity": 0.04, "demonstration": 0.15, "machinery": 0.35, "cleaner_production": 0.04,
-    "fair": 0.06, "product_award": 0.02, "brand": 0.06, "consulting": 0.05, "communication": 0.03,
-    "linkage": 0.03, "industrial_cluster": 0.02, "cooperation": 0.01, "management": 0.02,
-}
-_DURATION = {"fair": (30, 90), "brand": (90, 200), "consulting": (60, 180), "machinery": (120, 240),
-             "demonstration": (150, 270), "training": (60, 180)}
-ITEMS = {
-    "training": ["mây tre đan", "thêu ren", "may công nghiệp", "chế biến thủy sản", "mộc dân dụng", "đan lục bình"],
-    "capacity": ["khởi sự doanh nghiệp", "quản lý chất lượng", "thương mại điện tử", "quản trị tài chính"],
-    "demonstration": ["sấy cà phê", "chế biến hạt điều", "sản xuất gạch không nung", "ép dầu dừa", "làm nước mắm"],
-    "machinery": [
-        "máy sấy nông sản",
-        "dây chuyền chế biến hạt điều",
-        "máy ép viên nén mùn cưa",
-        "máy dệt chiếu cói",
-        "lò nung gốm tiết kiệm năng lượng",
-        "máy xay xát gạo",
-        "máy cắt khắc CNC gỗ mỹ nghệ",
-    ],
-    "cleaner_production": ["đánh giá sản xuất sạch hơn", "cải tạo hệ thống xử lý nước thải"],
-    "fair": ["khu vực phía Nam", "khu vực miền Trung", "khu vực phía Bắc", "tại Hà Nội", "tại TP. Hồ Chí Minh"],
-    "product_award": ["cấp tỉnh", "cấp khu vực"],
-    "brand": ["bánh tráng", "nước mắm", "kẹo dừa", "gốm", "chiếu cói", "mật ong"],
-    "consulting": ["lập dự án đầu tư", "tiếp thị", "quản lý sản xuất", "tài chính"],
-    "communication": ["trên báo, đài địa phương", "bản tin khuyến công", "trang thông tin điện tử"],
-    "linkage": ["hiệp hội làng nghề", "cụm liên kết ngành"],
-    "industrial_cluster": ["quy hoạch chi tiết", "hạ tầng kỹ thuật"],
-    "cooperation": ["khảo sát, học tập kinh nghiệm nước ngoài"],
-    "management": ["kiểm tra, giám sát đề án"],
-}
-TITLES = {
-    "training": "Đào tạo nghề {x} cho lao động nông thôn",
-    "capacity": "Tập huấn nâng cao năng lực {x}",
-    "demonstration": "Xây dựng mô hình trình diễn kỹ thuật {x} tại cơ sở {n}",
-    "machinery": "Hỗ trợ ứng dụng {x} tại cơ sở {n}",
-    "cleaner_production": "Hỗ trợ {x} tại cơ sở {n}",
-    "fair": "Tham gia hội chợ hàng công nghiệp nông thôn tiêu biểu {x}",
-    "product_award": "Bình chọn sản phẩm CNNT tiêu biểu {x}",
-    "brand": "Hỗ trợ xây dựng, đăng ký thương hiệu sản phẩm {x} {n}",
-    "consulting": "Tư vấn {x} cho cơ sở {n}",
-    "communication": "Thông tin tuyên truyền về khuyến công {x}",
-    "linkage": "Hỗ trợ thành lập {x}",
-    "industrial_cluster": "Lập {x} cụm công nghiệp",
-    "cooperation": "Hợp tác quốc tế: {x}",
-    "management": "Quản lý chương trình: {x}",
-}
-NAMES = ["Minh Phát", "Thành Công", "Hoàng Long", "Phú Quý", "Tân Tiến", "Hồng Hà", "An Khang", "Bảo Ngọc",
-          "Đức Thịnh", "Ngọc Lan", "Thuận Phát", "Việt Hưng"]
-ESCAPE_TITLE = 'Hỗ trợ xây dựng thương hiệu "Bánh pía A&B <Sóc Trăng>"'  # reports must HTML-escape this
+SNAPSHOT = np.datetime64("2026-11-30")  # the sample is "as reported" at the end of November 2026
+SNAPSHOT_YEAR = 2026
+MERGER = np.datetime64(merger.MERGER_DATE)
+# each old province's unit of 2025, as a province name (the unit's namesake; Huế is Thừa Thiên Huế), its
+# code (ids of projects approved after the merger) and the region a unit is assumed to be in
+UNIT_OF = np.array([geo.match_province(merger.unit_2025_of(p)) for p in PROVINCES], dtype=object)
+_CODES_2025 = dict(zip(merger.units_2025()["unit"].map(geo.match_province), merger.units_2025()["code"]))
+UNIT_CODE = np.array([_CODES_2025[u] for u in UNIT_OF], dtype=object)
+REGION_2025 = np.array([merger.region_2025_of(merger.unit_2025_of(p)) for p in PROVINCES], dtype=object)
 
 
 def province_traits(seed: int) -> pd.DataFrame:
@@ -161,7 +89,7 @@ def _year(year: int, rng: np.random.Generator, tr: pd.DataFrame) -> pd.DataFrame
     src = np.concatenate([np.zeros(n_nat.sum(), int), np.ones(n_loc.sum(), int)])
     n = len(prov)
     acts = list(ACTIVITIES)
-    p_nat = np.array([_MIX_NATIONAL[a] for a in acts])
+    p_nat = np.array([MIX_NATIONAL[a] for a in acts])
     p_loc = np.array([ACTIVITY_MIX[a] for a in acts])
     a_nat, a_loc = rng.choice(len(acts), n, p=p_nat / p_nat.sum()), rng.choice(len(acts), n, p=p_loc / p_loc.sum())
     act = np.where(src == 0, a_nat, a_loc)
@@ -171,10 +99,10 @@ def _year(year: int, rng: np.random.Generator, tr: pd.DataFrame) -> pd.DataFrame
     benef = np.where(group, rng.integers(3, 7, n), benef)
     part = rng.integers(10, 61, n)  # fair participations
     benef = np.where(aname == "fair", part, np.where(aname == "demonstration", 1, benef))
-    lo = np.array([_SIZE_M[a][0] for a in acts])[act]
-    hi = np.array([_SIZE_M[a][1] for a in acts], dtype=float)[act]
+    lo = np.array([SIZE_M[a][0] for a in acts])[act]
+    hi = np.array([SIZE_M[a][1] for a in acts], dtype=float)[act]
     hi = np.where((aname == "demonstration") & (year >= 2019), 1000.0, hi)  # TT 28/2018/TT-BTC raised the cap
-    per_est = np.isin(aname, list(_PER_EST))
+    per_est = np.isin(aname, list(PER_EST))
     size = lo + (hi - lo) * rng.beta(2.0, 2.5, n)
     size = size * np.where(src == 0, 1.2, 1.0) * np.where(frag[prov], 0.5, 1.0)
     cap = np.where(per_est, hi * benef, hi)
@@ -187,8 +115,8 @@ def _year(year: int, rng: np.random.Generator, tr: pd.DataFrame) -> pd.DataFrame
     jan1 = np.datetime64(f"{year}-01-01")
     day = np.timedelta64(1, "D")
     approved = jan1 + np.where(src == 0, rng.integers(20, 120, n), rng.integers(30, 170, n)) * day
-    dlo = np.array([_DURATION.get(a, (90, 210))[0] for a in acts])[act]
-    dhi = np.array([_DURATION.get(a, (90, 210))[1] for a in acts])[act]
+    dlo = np.array([DURATION.get(a, (90, 210))[0] for a in acts])[act]
+    dhi = np.array([DURATION.get(a, (90, 210))[1] for a in acts])[act]
     dur = rng.integers(dlo, dhi + 1)
     planned = np.maximum(np.minimum(approved + dur * day, np.datetime64(f"{year}-12-15")), approved + 30 * day)
     p = prov
@@ -202,7 +130,7 @@ def _year(year: int, rng: np.random.Generator, tr: pd.DataFrame) -> pd.DataFrame
     u = rng.random(n)
     stopped = u < np.where(trouble, 0.15, 0.03)
     suspended = ~stopped & (u > 0.995)
-    not_started = ~stopped & ~suspended & (year == 2024) & (rng.random(n) < 0.02)
+    not_started = ~stopped & ~suspended & (year == SNAPSHOT_YEAR) & (rng.random(n) < 0.02)
     stop_on = approved + rng.integers(30, 120, n) * day
     out = pd.DataFrame(
         {
@@ -210,6 +138,7 @@ def _year(year: int, rng: np.random.Generator, tr: pd.DataFrame) -> pd.DataFrame
             "prov": p,
             "province": PROVINCES[p],
             "region": region[p],
+            "region_2025": REGION_2025[p],
             "src": src,
             "source": np.array(SOURCES, dtype=object)[src],
             "activity": aname,
@@ -302,12 +231,13 @@ def _events(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         nsup.append(s[i] if s is not None else np.full(len(i), -1))
         note.append(np.full(len(i), t, dtype=object))
     nsup_a = np.concatenate(nsup)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "key": np.concatenate(key), "date": np.concatenate(date).astype("datetime64[ns]"), "kind": np.concatenate(kind),
         "new_planned_end": np.concatenate(end).astype("datetime64[ns]"),
         "new_support_vnd": int_or_na(nsup_a, nsup_a > 0),
         "note": np.concatenate(note),
     })
+    return out[out["date"] <= SNAPSHOT]  # an extension or adjustment of the year in progress may not have happened yet
 
 
 def _payments(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -352,63 +282,96 @@ def _payments(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def _plans(df: pd.DataFrame, year: int, rng: np.random.Generator) -> pd.DataFrame:
-    """One plan row per province and source: 93–106 % of the projects' support, calibrated where published."""
+    """One plan row per province (per unit of 2025 from 2026) and source: 93–106 % of the projects' support,
+    calibrated where published."""
     cells = pd.MultiIndex.from_product([np.arange(len(PROVINCES)), [0, 1]], names=["prov", "src"])
     sup = df.groupby(["prov", "src"])["support_m"].sum().reindex(cells, fill_value=0).to_numpy()
     prov = cells.get_level_values(0).to_numpy()
     src = cells.get_level_values(1).to_numpy()
+    place = PROVINCES[prov]
+    if year > MERGER.astype(object).year:  # plans approved after the merger: one per unit of 2025
+        unit = pd.DataFrame({"unit": UNIT_OF[prov], "src": src, "sup": sup, "prov": prov})
+        unit = unit.groupby(["unit", "src"], sort=False).agg(sup=("sup", "sum"), prov=("prov", "first")).reset_index()
+        sup, src, prov, place = (unit["sup"].to_numpy(), unit["src"].to_numpy(), unit["prov"].to_numpy(),
+                                 unit["unit"].to_numpy())
     region = np.array([geo.region_of(p) for p in PROVINCES])[prov]
     approved = np.round(sup * rng.uniform(0.93, 1.06, len(sup))).astype(np.int64)
     calibrated = np.zeros(len(sup), dtype=bool)
-    for tgt, mask in ((calibrate.SOUTH_2019, region == "south"),
-                      (calibrate.CENTRAL_2024, (region == "central") & (src == 1))):
-        if year == tgt.year:
+    source = np.array(SOURCES, dtype=object)[src]
+    for tgt in calibrate.TARGETS:
+        if year == tgt.year and tgt.plan_m is not None:
+            mask = calibrate.in_target(tgt, region, REGION_2025[prov], source)
             approved[mask] = calibrate.apportion(tgt.plan_m, sup[mask] * rng.uniform(0.97, 1.05, mask.sum()))
-            calibrated |= (region == tgt.region)
+            calibrated |= calibrate.in_target(replace(tgt, source=None), region, REGION_2025[prov], source)
     revised = np.round(approved * rng.uniform(0.9, 1.15, len(sup))).astype(np.int64)
     has_rev = ~calibrated & (approved > 0) & (rng.random(len(sup)) < 0.1)
     return pd.DataFrame({
-        "year": year, "province": PROVINCES[prov], "source": np.array(SOURCES, dtype=object)[src],
+        "year": year, "province": place, "source": source,
         "approved_vnd": approved * 1_000_000,
         "revised_vnd": int_or_na(revised * 1_000_000, has_rev),
     })
 
 
-def _calibrate_support(df: pd.DataFrame, mask: np.ndarray, plan_m: int) -> np.ndarray:
-    """Scale the support of a calibrated group so that it sits about 1 % under its plan, within caps."""
+def _calibrate_support(df: pd.DataFrame, mask: np.ndarray, total_m: int) -> np.ndarray:
+    """Scale the support of a calibrated group to ``total_m`` within caps."""
     new = df["support_m"].to_numpy().copy()
-    new[mask] = calibrate.apportion(round(plan_m / 1.01), new[mask].astype(float), df["cap_m"].to_numpy()[mask])
+    new[mask] = calibrate.apportion(total_m, new[mask].astype(float), df["cap_m"].to_numpy()[mask])
     return np.maximum(new, 1)
 
 
+def _after_merger(df: pd.DataFrame, year: int, seed: int) -> pd.DataFrame:
+    """Projects approved from the merger on are the new units': in 2025 a second round of local projects
+    approved in July–September (its own generator, so the other years' draws do not change), and the
+    whole of later years. Their province is the unit of 2025 (as its namesake province)."""
+    df = df.copy()
+    if year == MERGER.astype(object).year:
+        rng = make_rng([seed, year, 2025])
+        n = len(df)
+        late = (df["src"] == 1).to_numpy() & (rng.random(n) < 0.1)
+        appr = df["approved_on"].to_numpy("datetime64[D]")
+        new = np.where(late, MERGER + rng.integers(0, 92, n) * _DAY, appr)
+        dec15 = np.datetime64(f"{year}-12-15")
+        plan = df["planned_end"].to_numpy("datetime64[D]")
+        new_plan = np.maximum(np.minimum(new + (plan - appr), dec15), new + 30 * _DAY)
+        fin = df["finished_on"].to_numpy("datetime64[D]")
+        new_fin = np.maximum(new_plan + (fin - plan), new + 20 * _DAY)
+        acc = df["accepted_on"].to_numpy("datetime64[D]")
+        stop = df["stopped_on"].to_numpy("datetime64[D]")
+        df["approved_on"] = new.astype(DATE_DTYPE)
+        df["planned_end"] = new_plan.astype(DATE_DTYPE)
+        df["finished_on"] = new_fin.astype(DATE_DTYPE)
+        df["accepted_on"] = (new_fin + (acc - fin)).astype(DATE_DTYPE)
+        df["stopped_on"] = (new + (stop - appr)).astype(DATE_DTYPE)
+    post = (df["approved_on"] >= MERGER).to_numpy()
+    df["province"] = np.where(post, UNIT_OF[df["prov"].to_numpy()], df["province"].to_numpy())
+    df["code"] = np.where(post, UNIT_CODE[df["prov"].to_numpy()], GSO_CODES[df["prov"].to_numpy()])
+    return df
+
+
 def one_year(year: int, seed: int, tr: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Projects, plans, events and payments of one plan year (money in million VND), calibrated."""
     rng = make_rng([seed, year])
-    df = _year(year, rng, tr)
+    df = _after_merger(_year(year, rng, tr), year, seed)
     df["key"] = year * 1_000_000 + np.arange(len(df))
     df = _status(df, rng)
-    reg = df["region"].to_numpy()
-    s19, c24 = calibrate.SOUTH_2019, calibrate.CENTRAL_2024
-    if year == s19.year:
-        south = reg == "south"
-        df = calibrate.calibrate_done(df, south, rng, _PER_EST)
-        df["support_m"] = _calibrate_support(df, south, s19.plan_m)
-    if year == c24.year:
-        cen = (reg == "central") & (df["source"] == "local").to_numpy()
-        df["support_m"] = _calibrate_support(df, cen, c24.plan_m)
+    targets = [t for t in calibrate.TARGETS if t.year == year]
+    reg, reg25, src = df["region"].to_numpy(), df["region_2025"].to_numpy(), df["source"].to_numpy()
+    for t in targets:
+        mask = calibrate.in_target(t, reg, reg25, src)
+        if t.done:
+            df = calibrate.calibrate_done(df, mask, rng, PER_EST, t)
+        if t.plan_m is not None:  # support about 1 % under the plan
+            df["support_m"] = _calibrate_support(df, mask, round(t.plan_m / 1.01))
+        elif t.support_m is not None:
+            df["support_m"] = _calibrate_support(df, mask, t.support_m)
     ev = _events(df, rng)
     pay = _payments(df, rng)
-    for tgt, mask in ((s19, reg == "south"), (c24, (reg == "central") & (df["source"] == "local").to_numpy())):
-        if year == tgt.year:
-            sub = df[mask].set_index("key")
-            d = tgt.as_of
-            done = (sub["finished_on"] <= d) | (sub["accepted_on"] <= d)
-            pay = calibrate.calibrate_window(
-                pay.rename(columns={"key": "project_id"}),
-                sub["support_m"],
-                done,
-                sub.index,
-                d,
-                tgt.paid_m,
-                tgt.advance_share,
-            ).rename(columns={"project_id": "key"})
+    for t in targets:
+        if t.paid_m is None:
+            continue
+        sub = df[calibrate.in_target(t, reg, reg25, src)].set_index("key")
+        done = (sub["finished_on"] <= t.as_of) | (sub["accepted_on"] <= t.as_of)
+        pay = calibrate.calibrate_window(pay.rename(columns={"key": "project_id"}), sub["support_m"], done,
+                                         sub.index, t.as_of, t.paid_m, t.advance_share
+                                         ).rename(columns={"project_id": "key"})
     return df, _plans(df, year, rng), ev, pay

@@ -35,6 +35,28 @@ def test_plan_jobs_names_and_levels():
         plan.plan_jobs(year=2019, provinces=["Dong Nia"])
 
 
+def test_plan_jobs_for_the_present_are_per_unit_of_2025():
+    jobs = plan.plan_jobs(year=2026, level="all")
+    assert len(jobs) == 1 + 3 + 34 and sum(j.kind == "province" for j in jobs) == 34
+    assert {j.params["as_of"] for j in jobs} == {""}  # the report takes the data's last day for a year in progress
+    titles = {j.title for j in jobs if j.kind == "province"}
+    assert "Huế — 2026" in titles and "Tây Ninh — 2026" in titles and "Long An — 2026" not in titles
+    only = plan.plan_jobs(year=2026, provinces=["Long An", "Tây Ninh"])
+    assert [j.params["province"] for j in only] == ["Tây Ninh"]  # one unit, asked for twice
+    assert len(plan.plan_jobs(year=2024, level="province")) == 63
+    plan.check_jobs(jobs)
+
+
+def test_batch_of_2026_renders_a_unit_report(tmp_path):
+    jobs = plan.plan_jobs(year=2026, level="province", provinces=["Long An"], lang="en")
+    (out,) = engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1, timeout=120)
+    assert out.status == "ok", out.error
+    page = (tmp_path / f"{out.name}.html").read_text()
+    assert "As of 30 Nov 2026, Tây Ninh" in page and "made of Tây Ninh and Long An" in page
+    want = base_summary(Dataset.load(), year=2026, province="Tây Ninh")
+    assert out.headline["projects"] == want["n_projects"] and out.headline["as_of"] == "2026-11-30"
+
+
 def test_batch_renders_skips_unchanged_and_isolates_failures(tmp_path):
     jobs = probe_jobs("Đồng Nai", "Cà Mau", "Bình Phước", "Tây Ninh")
     out = engine.run_batch(jobs, out_dir=tmp_path, n_jobs=2, timeout=60)

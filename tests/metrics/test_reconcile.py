@@ -146,11 +146,20 @@ def test_reconcile_sample_end_to_end_matches_exactly():
     r = reconcile(computed_figures(ds))
     want = {("south", "2019-12-31", "plan", "total"), ("south", "2019-06-30", "executed", "total"),
             ("central", "2024-12-31", "plan", "local"), ("central", "2024-12-31", "executed", "local"),
-            ("central", "2024-12-31", "executed", "national")}
+            ("central", "2024-12-31", "executed", "national"),
+            # 2025, on the basis of the 34 units and their assumed regions (central includes Bình Thuận)
+            ("central", "2025-12-31", "plan", "national"), ("central", "2025-12-31", "plan", "local"),
+            ("central", "2025-11-30", "executed", "national"), ("central", "2025-11-30", "executed", "local"),
+            ("south", "2025-09-30", "executed", "total"), ("south", "2025-09-30", "share_of_executed", "local"),
+            ("south", "2025-09-30", "machinery_supports", "total")}
     got = {(a, str(b.date()), c, d) for a, b, c, d in r[KEYS].itertuples(index=False)}
     assert want <= got
-    assert r["match"].all()
-    money = r[r["measure"].isin(["plan", "executed"])]
+    # the country's 2021–2025 total (1,436 billion) is not a calibration target: the sample is smaller than
+    # the programme (data/README.md), and the table says so rather than hiding the row
+    national = r["region"] == "national"
+    assert national.sum() == 2 and not r.loc[national, "match"].any()
+    assert r.loc[~national, "match"].all()
+    money = r[~national & r["measure"].isin(["plan", "executed"])]
     assert (money["difference"].abs() < 1e-9).all()  # calibrated to the đồng
 
 

@@ -167,12 +167,16 @@ def province_page(tmp_path_factory):
     target = projects.index[(projects["province"] == "Đồng Nai") & (projects["year"] == 2019)][0]
     projects.loc[target, "title"] = XSS
     write_tables(tables, data)
-    out = tmp_path_factory.mktemp("province")
+    return render_province({"province": "Đồng Nai", "year": 2019, "as_of": "2019-06-30", "data": str(data)},
+                           tmp_path_factory.mktemp("province"), "vi")
+
+
+def render_province(params, out, lang):
+    """The real province report rendered on a fresh kernel; the path of its HTML."""
     km = kernels.start_kernel()
     try:
-        res = one_report.render_report(REPO / "notebooks" / "province_report.ipynb",
-                                   {"province": "Đồng Nai", "year": 2019, "as_of": "2019-06-30", "data": str(data)},
-                                   out_dir=out, lang="vi", km=km)
+        res = one_report.render_report(REPO / "notebooks" / "province_report.ipynb", params, out_dir=out, lang=lang,
+                                       km=km)
     finally:
         kernels.stop_kernel(km)
     assert res.status == "ok", res.error
@@ -208,5 +212,24 @@ def test_real_province_report_offline_with_a_script_title(browser, province_page
     keys = page.locator(sel).nth(k).evaluate(
         f"t => Array.from(t.tBodies[0].rows).map(r => parseFloat(r.cells[{col}].dataset.sort))")
     assert keys == sorted(keys) and len(keys) > 3
+    assert_clean(log)
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def unit_page(tmp_path_factory):
+    """The real report of a unit of 2025 for the year in progress, in English, on the bundled sample."""
+    return render_province({"province": "Long An", "year": 2026, "as_of": ""}, tmp_path_factory.mktemp("unit"), "en")
+
+
+def test_a_unit_of_2025_report_for_the_year_in_progress(browser, unit_page):
+    page, log = open_offline(browser, unit_page)
+    text = page.text_content("body")
+    # Long An is read as the unit it has been part of since 1 July 2025, to the data's last day
+    assert "As of 30 Nov 2026, Tây Ninh had executed" in text
+    note = page.text_content(".kc-basis")
+    assert "made of Tây Ninh and Long An" in note and "comparable basis" in note and "Lâm Đồng" in note
+    imgs = page.eval_on_selector_all("img", "els => els.map(e => e.complete && e.naturalWidth > 0)")
+    assert len(imgs) >= 5 and all(imgs)
     assert_clean(log)
     page.close()

@@ -426,3 +426,16 @@ def test_index_page(runs, tmp_path):
             safe_link(bad)
     with pytest.raises(ParameterError, match=r"`entries\[0\]\['kind'\]` must be one of"):
         build_index([{**entries[0], "kind": "district"}], lang="vi")
+
+
+def test_index_says_which_basis_and_region_grouping():
+    def entry(params):
+        return {"title": "x", "kind": "province", "parameters": params, "headline": {}, "status": "ok",
+                "error": None, "seconds": 1.0, "link": "x.html"}
+
+    old = build_index([entry({"year": 2019})], lang="en")
+    assert "per old province (63)" in old and "34 units" not in old
+    both = build_index([entry({"year": 2019}), entry({"year": 2026})], lang="en")
+    assert "per old province (63)" in both and "per unit of the 34" in both and "Lâm Đồng" in both
+    mine = build_index([entry({"year": 2024, "units": "2025", "regions": "/data/my_regions.csv"})], lang="vi")
+    assert "theo 34 tỉnh" in mine and "my_regions.csv" in mine and "63 tỉnh cũ" not in mine
