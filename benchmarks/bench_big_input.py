@@ -1,31 +1,34 @@
-"""Big messy inputs: `kceval validate` of a provincial CSV of 1,000,000 project rows, time and peak memory.
+"""Big messy inputs: `kceval validate` and `kceval import` of a 1,000,000-row provincial CSV: time and peak memory.
 
 Writes (seed-free, deterministic) a UTF-8 CSV in the shape provinces send: Vietnamese headers, money
-in triệu đồng with a decimal comma, dd/mm/yyyy dates, status words, a "Ghi chú" column (about 210 MB
-for a million rows). Then runs ``kceval validate FILE`` in a child process ``--runs`` times and
-prints the median wall time and the child's peak resident memory (``getrusage(RUSAGE_CHILDREN)``),
-and that peak as a multiple of the file's size.
+in triệu đồng with a decimal comma, dd/mm/yyyy dates, status words, a "Ghi chú" column (about 204 MiB
+for a million rows). Then runs ``kceval validate FILE`` and ``kceval import FILE --out DIR`` (canonical CSV),
+each ``--runs`` times in a child process, and prints the median wall time, the child's own peak resident
+memory (``getrusage(RUSAGE_SELF)`` in the child) and that peak as a multiple of the file's size.
 
 How: the file is read line by line in the encoding its head shows (never decoded whole) and imported
 50,000 rows at a time (:mod:`kceval.io.stream`): the layout is found on the first chunk and continued on
-each later one, the project rows' cells go into Arrow string columns (UTF-8, about 1.2× the file for all
-13 columns) and every other row stays in a small grid; each column is parsed once per distinct text
-(:func:`kceval.io.cells.parse_cells`), bad cells are kept sparse, and the text columns are let go once
-parsed; the canonical tables are built in one copy and their origins hold one category per sheet.
-Still at the peak (about 8.1× the file, 1.66 GB for 204 MiB): the canonical tables hold text as
-Python strings (the titles alone, Vietnamese in two bytes a character, are 1.1× the file) and pandas
-copies a million-row table whole at each step (building the frame, ordering its columns, combining
-sheets, validating: about 0.75× the file a copy). Reaching 3× needs Arrow-backed text in the canonical
-tables and copy-on-write frames: the next step.
+each later one; the project rows' cells go into Arrow columns, a column of few distinct texts (places,
+dates, statuses, amounts) as codes into a dictionary, and every other row stays in a small grid; the rows'
+numbers are kept as 8-byte integers, not Python ints pinning the freed chunks' memory. Each coded column is
+parsed once per distinct text; titles, codes and notes stay Arrow strings (UTF-8) in the canonical tables,
+unchanged when the sheet's text needs no cleaning, and validation checks them in Arrow (pandera would make a
+Python string of each). No step copies the million-row table whole: the table is built once, combined,
+validated and written (streamed to the file, not sorted when it is in order already) without a copy, and
+Arrow's memory goes back to the system (its default allocator keeps freed pages).
 
-Run:  .venv/bin/python benchmarks/bench_big_input.py [--rows 1000000] [--runs 1]
-Goals (issue 13): ≤ 60 s per million rows; peak memory ≤ 3× the file size.
+Measured (2-core machine, one quiet run each; see the CHANGELOG): 1,000,000 rows, 204 MiB: validate 22 s and
+3.4× the file, import 29 s and 3.4× (was 27 s and 8.1× for validate); 2,000,000 rows, 408 MiB: validate 45 s
+and 3.0×, import 58 s and 3.0× (the issue's report: 927 s and 5 GB). About 160 MiB of the peak is the
+interpreter with pandas and pyarrow loaded, which is why the ratio falls as the file grows.
+
+Run:  .venv/bin/python benchmarks/bench_big_input.py [--rows 1000000] [--runs 1] [--commands validate,import]
+Goals (issue 13): ≤ 60 s per million rows; peak memory about 3× the file size.
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import resource
 import statistics
 import subprocess
 import sys
@@ -56,29 +59,48 @@ def build(path: Path, rows: int) -> None:
                         "" if i % 5 else "Ghi chú về đề án"])
 
 
+# the command run in a child that reports its own peak resident memory (each command's own, not the largest so far)
+CHILD = ("import resource, sys\n"
+         "from kceval.cli import main\n"
+         "rc = main(sys.argv[1:])\n"
+         "print(f'peak-kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}', file=sys.stderr)\n"
+         "sys.exit(rc)\n")
+
+
+def run(args: list[str]) -> tuple[float, int, str]:
+    """Seconds, peak bytes and the last line of stdout of ``kceval ARGS`` in a child process."""
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True)
+    secs = time.perf_counter() - t
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"kceval {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    peak = int(done.stderr.rsplit("peak-kib ", 1)[1].split()[0]) * 1024
+    return secs, peak, (done.stdout.strip().splitlines() or [""])[-1]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--commands", default="validate,import", help="comma-separated: validate, import")
     a = ap.parse_args(argv)
-    kceval = Path(sys.executable).with_name("kceval")
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "projects.csv"
         t0 = time.perf_counter()
         build(path, a.rows)
         size = path.stat().st_size
         print(f"{a.rows:,} rows: {size / 2**20:.0f} MiB (built in {time.perf_counter() - t0:.1f} s)")
-        times = []
-        for _ in range(a.runs):
-            t = time.perf_counter()
-            done = subprocess.run([str(kceval), "validate", str(path)], capture_output=True, text=True)
-            times.append(time.perf_counter() - t)
-            print(done.stdout.strip().splitlines()[-1])
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    med = statistics.median(times)
-    print(f"\n{'kceval validate':<30}{'seconds':>10}{'per 1M rows':>14}{'peak MiB':>10}{'× file':>8}")
-    print(f"{'(median of ' + str(a.runs) + ')':<30}{med:>10.1f}{med * 1e6 / a.rows:>14.1f}{peak / 2**20:>10.0f}"
-          f"{peak / size:>8.1f}")
+        rows = []
+        for cmd in a.commands.split(","):
+            args = [cmd, str(path)] + (["--out", str(Path(d) / "out")] if cmd == "import"
+                                       else [])
+            got = [run(args) for _ in range(a.runs)]
+            print(f"kceval {cmd}: {got[-1][2]}")
+            rows.append((cmd, statistics.median(g[0] for g in got), max(g[1] for g in got)))
+    print(f"\n{'command (median of ' + str(a.runs) + ')':<32}{'seconds':>10}{'per 1M rows':>14}{'peak MiB':>10}"
+          f"{'× file':>8}")
+    for cmd, med, peak in rows:
+        print(f"{'kceval ' + cmd:<32}{med:>10.1f}{med * 1e6 / a.rows:>14.1f}{peak / 2**20:>10.0f}{peak / size:>8.1f}")
     return 0
 
 

@@ -112,9 +112,14 @@ def _basis_options(p: argparse.ArgumentParser) -> None:
 
 def _read(a: argparse.Namespace) -> Any:
     """The data `validate` and `import` read, with the options of :func:`_reading_options`."""
-    from .io.mapping import read_column_map  # deferred: see the module notes
+    import pyarrow as pa  # deferred: see the module notes
+
+    from .io.mapping import read_column_map
     from .io.read import read_dataset
 
+    # a command reads its files once: Arrow's default allocator keeps freed pages for a reuse that never comes,
+    # the system's gives them back (benchmarks/bench_big_input.py: a lower peak for a big file)
+    pa.set_memory_pool(pa.system_memory_pool())
     mapping = read_column_map(a.columns) if a.columns else None
     return read_dataset(a.paths, money_unit=a.money_unit, as_of=a.as_of, source=a.source, year=a.year,
                         province=a.province, columns=mapping, include_hidden=a.include_hidden)

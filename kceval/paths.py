@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import ParameterError
 
@@ -47,11 +49,12 @@ def file_sha256(path: str | os.PathLike) -> str:
     return _sha256(str(p), st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
+def write_atomic(path: str | os.PathLike, data: str | bytes | Callable[[BinaryIO], object]) -> Path:
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then ``os.replace``.
 
     Readers see the old file or the new one, never half of one; if anything fails (including
-    an interrupt) the temporary file is removed and ``path`` is untouched.
+    an interrupt) the temporary file is removed and ``path`` is untouched. ``data`` may be a function
+    that writes to the open binary file (a big table streamed, never held whole as text).
 
     Examples
     --------
@@ -60,15 +63,20 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     """
     path = Path(path)
     if isinstance(data, str):
-        raw = data.encode("utf-8")
+        raw: bytes | None = data.encode("utf-8")
     elif isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
+    elif callable(data):
+        raw = None
     else:
-        raise ParameterError(f"`data` must be str or bytes; received {type(data).__name__}")
+        raise ParameterError(f"`data` must be str, bytes or a writer function; received {type(data).__name__}")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+            if raw is None:
+                data(f)  # type: ignore[operator]
+            else:
+                f.write(raw)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # reports are shared: mkstemp's 0600 would hide them

@@ -153,10 +153,11 @@ def empty(table: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=d) for c, d in _dtypes(table)})
 
 
-def coerce_table(table: str, df: pd.DataFrame) -> pd.DataFrame:
+def coerce_table(table: str, df: pd.DataFrame, *, copy: bool = True) -> pd.DataFrame:
     """Add missing optional columns (empty) and order columns canonically; no validation.
 
-    Returns a new frame, built in one copy (a million-row table is a few hundred MB a copy).
+    Returns a new frame, built in one copy (a million-row table is a few hundred MB a copy), or with
+    ``copy=False`` sharing ``df``'s columns (for a frame its caller has just built, or only reads).
     """
     n = len(df)
     values: dict[str, Any] = {c: df[c].array if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype)
@@ -173,4 +174,4 @@ def coerce_table(table: str, df: pd.DataFrame) -> pd.DataFrame:
                 values[c] = pd.array([pd.NA] * n, dtype="Int64")
     cols = columns(table)
     order = [c for c in cols if c in values] + [c for c in values if c not in cols]
-    return pd.DataFrame({c: values[c] for c in order}, index=df.index, copy=True)
+    return pd.DataFrame({c: values[c] for c in order}, index=df.index, copy=copy)

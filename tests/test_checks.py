@@ -51,7 +51,7 @@ def test_write_atomic_and_file_hash(tmp_path):
     first = file_sha256(p)
     write_atomic(p, b"hai")  # a new file (new inode): hashed again, not served from the memo
     assert file_sha256(p) != first and len(first) == 64
-    with pytest.raises(ParameterError, match="`data` must be str or bytes"):
+    with pytest.raises(ParameterError, match="`data` must be str, bytes or a writer function"):
         write_atomic(tmp_path / "b.txt", 3)
 
 
@@ -97,3 +97,17 @@ def test_to_date_refuses_trailing_text():
     for bad in ("2019-06-30xyz", "2019-06-30 garbage", "2019-06-30T", "2019-06-301"):
         with pytest.raises(ParameterError, match=r"`as_of` must be a date written YYYY-MM-DD; received"):
             to_date("as_of", bad)
+
+
+def test_write_atomic_streams_from_a_writer_and_leaves_nothing_when_it_fails(tmp_path):
+    p = write_atomic(tmp_path / "t.csv", lambda f: f.write("một,hai\n".encode()))
+    assert p.read_text(encoding="utf-8") == "một,hai\n"
+
+    def broken(f):
+        f.write(b"half of a file")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(tmp_path / "t.csv", broken)
+    assert p.read_text(encoding="utf-8") == "một,hai\n"  # the old file, whole
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["t.csv"]  # no temporary file left

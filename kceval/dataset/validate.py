@@ -7,6 +7,7 @@ row, the user's header, value, hint; error or warning) and the excluded rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -124,9 +125,14 @@ def _cell_problems(table: str, df: pd.DataFrame, origin: pd.DataFrame) -> tuple[
         if col not in df.columns or not len(df):
             continue
         raw = df[col]
-        num = pd.to_numeric(raw.astype(object).where(raw.notna(), None), errors="coerce").astype("float64")
-        frac = num.notna() & (num != np.floor(num))
-        huge = num.notna() & (num.abs() > (MONEY_MAX_VND if col in _MONEY else 10**9))
+        limit = MONEY_MAX_VND if col in _MONEY else 10**9
+        if pd.api.types.is_integer_dtype(raw.dtype):  # typed already (an imported sheet): no fraction, no text
+            frac = pd.Series(False, index=raw.index)
+            huge = (raw.abs() > limit).fillna(False).astype(bool)
+        else:
+            num = pd.to_numeric(raw.astype(object).where(raw.notna(), None), errors="coerce").astype("float64")
+            frac = num.notna() & (num != np.floor(num))
+            huge = num.notna() & (num.abs() > limit)
         for idx in raw.index[(frac | huge).to_numpy()]:
             msg = (f"{col} must be a whole number" if frac[idx] else
                    f"{col} of {raw[idx]} is beyond any plausible amount (at most {MONEY_MAX_VND:,} VND)"
@@ -147,11 +153,66 @@ def _cell_problems(table: str, df: pd.DataFrame, origin: pd.DataFrame) -> tuple[
 
 def _yes_no(df: pd.DataFrame) -> pd.DataFrame:
     """pilot and group written as words (có/không, yes/no, 1/0) read as booleans; other values are left for
-    :func:`_cell_problems` to report."""
-    for col in ("pilot", "group"):
-        if col in df.columns and df[col].dtype == object:
-            df[col] = df[col].map(_yes_no_value)
-    return df
+    :func:`_cell_problems` to report. A new frame when a column is read; ``df`` itself when none needs it."""
+    words = [c for c in ("pilot", "group") if c in df.columns and df[c].dtype == object]
+    return df.assign(**{c: df[c].map(_yes_no_value) for c in words}) if words else df
+
+
+def _text_columns(table: str, df: pd.DataFrame) -> tuple[str, ...]:
+    """The model's text columns held as Arrow strings (an imported sheet's codes, titles and notes)."""
+    fields = MODELS[table].__annotations__
+    return tuple(c for c in df.columns if c in fields and isinstance(df[c].dtype, pd.StringDtype))
+
+
+@cache
+def _schema_without(table: str, cols: tuple[str, ...]) -> pa.DataFrameSchema:
+    return MODELS[table].to_schema().remove_columns(list(cols))
+
+
+def _run_schema(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The table validated (``lazy=True``) and None, or None and pandera's failure cases.
+
+    Text held as Arrow strings stays so: pandera would coerce it to Python strings (for a million titles,
+    more memory than the rest of the table); those columns' two checks (empty where not allowed, unique)
+    are done here, vectorised, and reported as pandera reports them.
+    """
+    text = _text_columns(table, df)
+    if not text:
+        try:
+            return MODELS[table].validate(df, lazy=True), None
+        except pa.errors.SchemaErrors as exc:
+            return None, exc.failure_cases
+    schema = MODELS[table].to_schema()
+    cases = []
+    for c in text:
+        col = schema.columns[c]
+        if not col.nullable:
+            at = df.index[df[c].isna().to_numpy()]
+            cases.append(pd.DataFrame({"column": c, "check": "not_nullable", "failure_case": None, "index": at}))
+        if col.unique:
+            at = df.index[df[c].duplicated(keep=False).to_numpy() & df[c].notna().to_numpy()]
+            cases.append(pd.DataFrame({"column": c, "check": "field_uniqueness", "failure_case": df.loc[at, c]
+                                       .to_numpy(dtype=object), "index": at}))
+    rest = df.drop(columns=list(text))  # a new frame: pandera may coerce it in place
+    try:
+        ok = _schema_without(table, text).validate(rest, lazy=True, inplace=True)
+    except pa.errors.SchemaErrors as exc:
+        ok, cases = None, [exc.failure_cases, *cases]
+    cases = [f for f in cases if len(f)]
+    if cases:
+        return None, pd.concat(cases, ignore_index=True)
+    assert ok is not None
+    return pd.DataFrame({c: df[c] if c in text else ok[c] for c in df.columns}, index=ok.index, copy=False), None
+
+
+def _validated(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` validated and typed; its rows are those that passed :func:`_schema_problems`."""
+    ok, fc = _run_schema(table, df)
+    if fc is not None:
+        raise pa.errors.SchemaError(MODELS[table].to_schema(), df, f"{len(fc)} failure(s) after the bad rows were "
+                                    "excluded: please report this")
+    assert ok is not None
+    return ok
 
 
 def _schema_problems(table: str, df: pd.DataFrame,
@@ -163,10 +224,9 @@ def _schema_problems(table: str, df: pd.DataFrame,
     """
     problems: list[Problem] = []
     bad: set[Any] = set()
-    try:
-        return problems, bad, False, MODELS[table].validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
+    ok, fc = _run_schema(table, df)
+    if fc is None:
+        return problems, bad, False, ok
     fatal = False
     # a cell that cannot be coerced is reported by both coerce_dtype and dtype: keep one
     fc = fc.assign(_kind=fc["check"].astype(str).str.replace(r"^coerce_dtype", "dtype", regex=True))
@@ -215,7 +275,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
     >>> v.errors
     []
     """
-    tables = {t: coerce_table(t, tables.get(t, empty(t))) for t in TABLES}
+    tables = {t: coerce_table(t, tables.get(t, empty(t)), copy=False) for t in TABLES}  # only read here
     origins = {t: _origin(t, tables[t], origins) for t in TABLES}
     problems: list[Problem] = []
     bad: dict[str, set] = {t: set() for t in TABLES}
@@ -224,7 +284,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
         cp, cells = _cell_problems(t, tables[t], origins[t])
         problems += cp
         bad[t] |= {idx for idx, _ in cells}
-        frame = _yes_no(tables[t].copy()) if t == "projects" else tables[t]
+        frame = _yes_no(tables[t]) if t == "projects" else tables[t]
         if cells:  # those cells are reported: a neutral value stands in so that the schema judges the rest
             frame = frame.copy()
             for idx, col in cells:
@@ -238,10 +298,10 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
             if not cells:
                 passed[t] = ok_frame
         elif t == "projects":
-            tables[t] = _yes_no(tables[t].copy())
+            tables[t] = _yes_no(tables[t])
 
     # cross-table checks work on the rows that passed the schema
-    ok = {t: tables[t].drop(index=list(bad[t])) for t in TABLES}
+    ok = {t: tables[t].drop(index=list(bad[t])) if bad[t] else tables[t] for t in TABLES}
     for t, col in (("plans", "approved_vnd"), ("projects", "support_vnd"), ("payments", "amount_vnd")):
         if len(ok[t]) and float(ok[t][col].astype(float).abs().sum()) > INT64_SAFE:
             problems.append(_problem("error", t, None, origins[t], col, None,
@@ -258,7 +318,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
                                          f"({DATE_WINDOW[0].year}–{DATE_WINDOW[1].year})",
                                          "check the year, and the day/month order"))
                 bad[t].add(idx)
-    ok = {t: tables[t].drop(index=list(bad[t])) for t in TABLES}
+    ok = {t: tables[t].drop(index=list(bad[t])) if bad[t] else tables[t] for t in TABLES}
     plans, proj, ev, pay = ok["plans"], ok["projects"], ok["events"], ok["payments"]
 
     dup = plans.duplicated(["year", "province", "source"], keep="first") if len(plans) else pd.Series(dtype=bool)
@@ -299,12 +359,14 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
                                          f"no plan row for {r['year']}, {r['province']}, {r['source']}",
                                          "execution rates for this group have no denominator"))
 
-    good_ids = pd.Index(proj.drop(index=list(bad["projects"]), errors="ignore")["project_id"])
+    good_ids = proj.loc[~proj.index.isin(list(bad["projects"])), "project_id"]
     for t, frame in (("events", ev), ("payments", pay)):
         if not len(frame):
             continue
         unknown = ~frame["project_id"].isin(good_ids)
-        known_all = frame["project_id"].isin(pd.Index(tables["projects"]["project_id"].astype(str)))
+        if not unknown.any():
+            continue
+        known_all = frame["project_id"].isin(tables["projects"]["project_id"].astype(str))
         for idx in frame.index[unknown.to_numpy()]:
             pid = frame.at[idx, "project_id"]
             msg = ("points to a project that was excluded because of its own errors" if known_all[idx]
@@ -350,11 +412,11 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
     for t in TABLES:
         frame = tables[t]
         drop = frame.index.isin(list(bad[t]))
-        excluded[t] = frame[drop]
+        excluded[t] = frame[drop] if drop.any() else frame.iloc[:0]  # a slice: a take copies Arrow text whole
         if not drop.any() and t in passed:
             clean[t] = passed[t]  # validated once above
         else:
-            clean[t] = MODELS[t].validate(frame[~drop]) if (~drop).any() else empty(t)
+            clean[t] = _validated(t, frame[~drop]) if (~drop).any() else empty(t)
     seen = {(p.file, p.sheet, p.row, p.column) for p in reported or () if p.severity == "error" and p.row}
     problems = [p for p in problems if (p.file, p.sheet, p.row, p.column) not in seen]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.sheet or "", p.row or 0))

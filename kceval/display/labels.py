@@ -57,6 +57,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit_2025": ("Tỉnh, thành phố từ 01/07/2025", "Unit from 1 July 2025"),
     "code": ("Mã", "Code"),
     "old_provinces": ("Gồm các tỉnh cũ", "Made of the old provinces"),
+    "alt_merger": ("Sơ đồ sắp xếp năm 2025: {n} tỉnh cũ (bên trái), mỗi tỉnh nối với một trong {units} tỉnh, thành "
+                   "phố mới (bên phải); màu theo vùng.", "The 2025 merger: {n} old provinces (left), each joined to "
+                   "one of the {units} new units (right); colours by region."),
     "merger_before_2025": ("Việc sắp xếp 63 tỉnh thành 34 tỉnh, thành phố có hiệu lực từ ngày 01/07/2025 (Nghị quyết 202/2025/QH15): bảng dưới đây cho biết mỗi đơn vị mới gồm các tỉnh cũ nào.", "The merger of the 63 provinces into 34 units took effect on 1 July 2025 (Resolution 202/2025/QH15): the table shows the old provinces each new unit is made of."),
     "national": ("Toàn quốc", "National"),
     "year": ("Năm", "Year"),

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..schema import MONEY_MAX_VND
 from .numbers import ParseError, is_empty, number_convention, parse_money, split_money_text
@@ -22,31 +24,93 @@ from .numbers import ParseError, is_empty, number_convention, parse_money, split
 _ONE_GROUP = re.compile(r"^[+\-−]?\s*[1-9]\d{0,2}[.,]\d{3}$")
 
 
-def parse_cells(raw: pd.Series, fn: Callable[[Any], Any]) -> tuple[pd.Series, pd.Series]:
+def parse_cells(raw: pd.Series, fn: Callable[[Any], Any], *, text: bool = False) -> tuple[pd.Series, pd.Series]:
     """Parse each distinct cell value once; return the parsed values and the ParseErrors.
 
     The errors are a Series over the failing cells only (most columns have none: a full column of
     Nones would cost eight bytes a cell). A column of Arrow strings (a big text file,
     :mod:`kceval.io.stream`) is factorised as it is: only its distinct texts become Python strings.
+
+    ``text=True`` is for a parser that returns a string or None (titles, notes, codes): the values are
+    Arrow strings (``string[pyarrow]``, UTF-8), read :data:`TEXT_BATCH` cells at a time, so that a
+    million different titles never exist as Python strings at once (Vietnamese text takes two bytes a
+    character as a Python string, one to three in UTF-8); a column the parser leaves unchanged is the
+    same Arrow array, not a copy.
     """
     arrow = isinstance(raw.dtype, (pd.StringDtype, pd.ArrowDtype))
-    codes, uniq = pd.factorize(raw if arrow else raw.astype(object), use_na_sentinel=True)
-    vals: list[Any] = []
+    if text:
+        return _text_values(raw, fn, arrow)
+    if isinstance(raw.dtype, pd.CategoricalDtype):  # a big file's column of few texts: already factorised
+        codes, uniq = raw.cat.codes.to_numpy(), raw.cat.categories
+    else:
+        codes, uniq = pd.factorize(raw if arrow else raw.astype(object), use_na_sentinel=True)
     failed: dict[int, ParseError] = {}
-    for k, u in enumerate(uniq):  # a loop over distinct cell texts, which is how text parsing has to go
-        try:
-            vals.append(fn(u))
-        except ParseError as err:
-            vals.append(None)
-            failed[k] = err
-    vals.append(None)
-    v = np.empty(len(vals), dtype=object)
-    v[:] = vals
+    v = np.empty(len(uniq) + 1, dtype=object)  # the last slot is for the empty cells (code -1)
+    v[:-1] = [_parse(fn, u, k, failed) for k, u in enumerate(uniq)]  # a loop over distinct texts, as it must be
     errs = pd.Series([], index=raw.index[:0], dtype=object)
     if failed:
         at = np.flatnonzero(np.isin(codes, list(failed)))
         errs = pd.Series([failed[c] for c in codes[at]], index=raw.index[at], dtype=object)
     return pd.Series(v[codes], index=raw.index), errs
+
+
+def _parse(fn: Callable[[Any], Any], value: Any, key: int, failed: dict[int, ParseError]) -> Any:
+    try:
+        return fn(value)
+    except ParseError as err:
+        failed[key] = err
+        return None
+
+
+TEXT_BATCH = 65_536  # cells turned into Python strings at a time (text=True)
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _text_values(raw: pd.Series, fn: Callable[[Any], Any], arrow: bool) -> tuple[pd.Series, pd.Series]:
+    # cell by cell in batches, not distinct values: titles and codes are nearly all distinct, and factorising
+    # them would copy the column once more
+    chunks: list[pa.Array | None] = []  # None: the batch reads as it came (an Arrow column's slice stands for it)
+    failed: dict[int, ParseError] = {}
+    for start in range(0, len(raw), TEXT_BATCH):
+        batch = raw.iloc[start:start + TEXT_BATCH].tolist()
+        got = [None if _missing(u) else _parse(fn, u, i, failed) for i, u in enumerate(batch, start)]
+        same = arrow and all(g == u or g is None and _missing(u) for g, u in zip(got, batch))
+        chunks.append(None if same else pa.array(got, type=pa.large_string()))
+    errs = pd.Series(list(failed.values()), index=raw.index[list(failed)], dtype=object)
+    if all(c is None for c in chunks):  # every text read as itself (titles and codes, mostly): the column as it came
+        return pd.Series(raw.array, index=raw.index, copy=False), errs
+    parts = [c if c is not None else _large_string(raw.iloc[i * TEXT_BATCH:(i + 1) * TEXT_BATCH])
+             for i, c in enumerate(chunks)]
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(parts, type=pa.large_string())), index=raw.index,
+                     copy=False), errs
+
+
+def text_array(values: Any) -> pd.arrays.ArrowStringArray:
+    """Strings or None (a list, an object array, or Arrow strings) as Arrow ``large_string``, the text type of
+    :func:`parse_cells`."""
+    return pd.arrays.ArrowStringArray(pa.chunked_array([_large_string(values)]))
+
+
+def _large_string(values: Any) -> pa.Array:
+    return pa.array(getattr(values, "array", values), type=pa.large_string(), from_pandas=True)
+
+
+def join_text(a: pd.Series, b: pd.Series, sep: str = "; ") -> pd.Series:
+    """Two text columns joined by ``sep`` where both are given, else the one given (None where neither is).
+
+    Examples
+    --------
+    >>> a = pd.Series(["Ghi chú", None, None], dtype=object)
+    >>> join_text(a, pd.Series(["lý do", "lý do", None], dtype=object)).tolist()
+    ['Ghi chú; lý do', 'lý do', <NA>]
+    """
+    x, y = _large_string(a), _large_string(b)
+    both = pc.and_(pc.is_valid(x), pc.is_valid(y))
+    joined = pc.if_else(both, pc.binary_join_element_wise(x, y, pa.scalar(sep, pa.large_string())), pc.coalesce(x, y))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([joined])), index=a.index, copy=False)
 
 
 def number_texts(values: Iterable[Any]) -> list[str]:

@@ -5,10 +5,13 @@ makes the sample reproducible and ``kceval import`` output comparable between ru
 """
 from __future__ import annotations
 
-import io as _io
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..checks import check_choice
 from ..errors import ParameterError, Problem
@@ -43,21 +46,38 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for t in TABLES:
-        df = coerce_table(t, tables[t]) if t in tables else empty(t)
+        df = coerce_table(t, tables[t], copy=False) if t in tables else empty(t)  # read only: no copy
         missing = [c for c in columns(t) if c not in df.columns]
         if missing:
             raise ParameterError(f"`tables[{t!r}]` must have the columns {', '.join(columns(t))}; missing {missing}")
-        df = df[columns(t)].sort_values(SORT_KEYS[t], kind="mergesort").reset_index(drop=True)
         path = out / f"{t}.{format}"
-        if format == "csv":  # text that Excel would run as a formula is quoted (csvsafe), read back losslessly
-            data = neutralise_frame(df).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode("utf-8")
-        else:
-            buf = _io.BytesIO()
-            df.to_parquet(buf, index=False)
-            data = buf.getvalue()
-        write_atomic(path, data)
+        df = df if list(df.columns) == columns(t) else df[columns(t)]
+        write_atomic(path, partial(_write, _in_order(df, SORT_KEYS[t]), format))
         written.append(path)
     return written
+
+
+def _in_order(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The rows in file order: a table already in that order (most imported sheets) is not copied again."""
+    if len(keys) == 1 and df[keys[0]].notna().all() and _ascending(df[keys[0]]):
+        return df.set_axis(pd.RangeIndex(len(df)), copy=False)
+    return df.sort_values(keys, kind="mergesort", ignore_index=True)
+
+
+def _ascending(s: pd.Series) -> bool:
+    """Whether ``s`` never decreases; Arrow text is compared in Arrow (pandas would make a Python string a cell)."""
+    if isinstance(s.dtype, pd.StringDtype) and len(s) > 1:
+        a = pa.array(s.array)
+        return bool(pc.all(pc.less_equal(a.slice(0, len(a) - 1), a.slice(1))).as_py())
+    return bool(s.is_monotonic_increasing)
+
+
+def _write(df: pd.DataFrame, format: str, f: BinaryIO) -> None:
+    """A table streamed to an open file: never held whole as text (a million rows are 400 MB as a Python str)."""
+    if format == "csv":  # text that Excel would run as a formula is quoted (csvsafe), read back losslessly
+        neutralise_frame(df).to_csv(f, index=False, lineterminator="\n", date_format="%Y-%m-%d", encoding="utf-8")
+    else:
+        df.to_parquet(f, index=False)
 
 
 def write_rejected(problems: list[Problem], out_dir: str | Path) -> Path:

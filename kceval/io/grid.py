@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +87,7 @@ class Layout:
     sum_rules: dict[int, list[int]] = field(default_factory=dict)      # column -> columns it sums
     sections: list[tuple[int, Section]] = field(default_factory=list)
     totals: list[TotalRow] = field(default_factory=list)
-    rows: dict[str, list[int]] = field(default_factory=dict)           # kind -> row numbers
+    rows: dict[str, MutableSequence[int]] = field(default_factory=dict)  # kind -> row numbers (list or array)
     kind: str = "projects"
     unit: str | None = None
     year: int | None = None
@@ -112,7 +113,7 @@ def where_of(g: Grid) -> str:
     return g.file + (f" [{g.sheet}]" if g.sheet else "")
 
 
-def rows_text(rows: list[int]) -> str:
+def rows_text(rows: Sequence[int]) -> str:
     shown = ", ".join(map(str, rows[:10]))
     return shown + (f", … ({len(rows)} in all)" if len(rows) > 10 else "")
 

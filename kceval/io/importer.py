@@ -59,6 +59,8 @@ _TEXT: dict[str, Callable[[Any], Any]] = {
     "note": lambda v: None if is_empty(v) else " ".join(str(v).split()),
     "location": lambda v: None if is_empty(v) else str(v).strip(),
     "implementer": lambda v: None if is_empty(v) else str(v).strip()}
+# text kept as Arrow strings in the tables (a big file's titles are most of its memory as Python strings)
+_ARROW_TEXT = frozenset({"project_id", "title", "note"})
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "year": parse_year, "province": parse_province, "source": parse_source, "activity": parse_activity,
     "beneficiaries": parse_beneficiaries, "pilot": parse_bool, "group": parse_bool, "status": parse_status,
@@ -258,7 +260,7 @@ def _import(g: Grid, lay: Layout, rec: Recorder, out: Part, data: pd.DataFrame |
             fn = _PARSERS[fld]
         else:
             continue  # a field of another kind of sheet (checked below)
-        vals, errs = parse_cells(raw, fn)
+        vals, errs = parse_cells(raw, fn, text=fld in _ARROW_TEXT)
         _report_errors(rec, raw, errs, c.header)
         if guessed:
             rec.add("warning", int(rn[raw.isin(guessed)].iloc[0]), c.header, guessed[0],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from ..errors import Problem, Severity
@@ -34,6 +35,8 @@ class Recorder:
             if not rows:
                 self.sheet_errors.append(message)
 
-    def rejected(self, rows: list[int]) -> list[bool]:
+    def rejected(self, rows: Iterable[int]) -> list[bool]:
         """Whether each of ``rows`` is left out by an error (every row is, after a sheet-wide error)."""
-        return [bool(self.sheet_errors) or r in self.reasons for r in rows]
+        if self.sheet_errors:
+            return [True for _ in rows]
+        return [int(r) in self.reasons for r in rows]

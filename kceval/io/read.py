@@ -185,7 +185,10 @@ def _combine(parts: list[Part]) -> tuple[dict, dict]:
     for t in TABLES:
         frames = [p.tables[t] for p in parts if t in p.tables and len(p.tables[t])]
         origs = [p.origins[t] for p in parts if t in p.tables and len(p.tables[t])]
-        if frames:
+        if len(frames) == 1:  # one sheet (a big file): its table as it is, not a copy
+            tables[t] = coerce_table(t, frames[0].set_axis(pd.RangeIndex(len(frames[0])), copy=False), copy=False)
+            origins[t] = origs[0].set_axis(pd.RangeIndex(len(origs[0])), copy=False)
+        elif frames:
             tables[t] = coerce_table(t, pd.concat(frames, ignore_index=True))
             origins[t] = pd.concat(origs, ignore_index=True)
         else:
@@ -226,7 +229,9 @@ def read_dataset(path: str | Path | Sequence[str | Path], *, money_unit: str | N
     -------
     Loaded
         Tables (not yet validated: see :func:`kceval.dataset.validate.validate_tables`), the origin of
-        each row, every problem found while reading, file hashes, notes and excluded-row counts.
+        each row, every problem found while reading, file hashes, notes and excluded-row counts. In the
+        tables read from messy files, ``project_id``, ``title`` and ``note`` are Arrow strings
+        (``string[pyarrow]``: a million titles take half the memory of Python strings); missing text is ``<NA>``.
 
     Examples
     --------

@@ -7,6 +7,7 @@ of sections and the source and activity they name.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .grid import Layout
@@ -69,7 +70,7 @@ class Place:
     activity: str | None
 
 
-def places(lay: Layout, rownums: list[int]) -> list[Place]:
+def places(lay: Layout, rownums: Sequence[int]) -> list[Place]:
     """The section path, source and activity of each row (user row numbers, ascending).
 
     The kind of the first section (Roman numerals or letters) is the outer level; a section of

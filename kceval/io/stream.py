@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
@@ -99,11 +100,17 @@ class _Sheet:
     def __init__(self, first: Grid, used: list[int]):
         self.used = used
         self.cells: dict[int, list[pa.Array]] = {j: [] for j in used}
+        self.coded: set[int] | None = None  # columns of few distinct texts, held as codes into a dictionary
+        # the project rows' numbers, 8 bytes each: as Python ints kept from every chunk they would pin the memory
+        # of the chunks' freed strings, which they were allocated among
+        self.rownums = array("q")
         self.kept = Grid(first.file, first.sheet, [], [], first.id_prefix)
 
     def take(self, g: Grid, data_from: int, totals_from: int, lay: Layout) -> None:
         """Move chunk ``g``'s project rows (``lay.rows['data'][data_from:]``) into columns; keep the others."""
         data = set(lay.rows["data"][data_from:])
+        self.rownums.extend(lay.rows["data"][data_from:])
+        del lay.rows["data"][data_from:]  # continue_layout only appends; the rows are in self.rownums
         picked: list[list[str]] = []
         moved: dict[int, int] = {}
         for i, (num, row) in enumerate(zip(g.rownums, g.rows)):
@@ -115,12 +122,23 @@ class _Sheet:
                 self.kept.rownums.append(num)
         for k in range(totals_from, len(lay.totals)):  # a total row's index now points into the kept rows
             lay.totals[k] = replace(lay.totals[k], index=moved[lay.totals[k].index])
-        for j in self.used:
-            self.cells[j].append(pa.array([r[j] if j < len(r) else None for r in picked], type=pa.large_string()))
+        cols = {j: [r[j] if j < len(r) else None for r in picked] for j in self.used}
+        if self.coded is None:  # decided on the first chunk: a column where a text repeats four times on average
+            self.coded = {j for j, v in cols.items() if len(set(v)) * 4 <= len(v)}
+        for j, v in cols.items():
+            # 32-bit offsets: a chunk's text is far below 2 GB, and the offsets are a third of a short cell's cost;
+            # a coded column (places, dates, statuses, amounts) costs a byte or four a cell instead of its text
+            a = pa.array(v, type=pa.string())
+            self.cells[j].append(a.dictionary_encode() if j in self.coded else a)
 
-    def data(self, rownums: list[int]) -> pd.DataFrame:
-        cols = {j: pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(self.cells.pop(j), type=pa.large_string())))
-                for j in self.used}
+    def data(self, rownums: Sequence[int]) -> pd.DataFrame:
+        def column(j: int) -> pd.Series:
+            chunks = pa.chunked_array(self.cells.pop(j))
+            if pa.types.is_dictionary(chunks.type):
+                return chunks.unify_dictionaries().to_pandas()  # a Categorical of the texts
+            return pd.Series(pd.arrays.ArrowStringArray(chunks))
+
+        cols = {j: column(j) for j in self.used}
         out = pd.DataFrame(cols, copy=False)
         out.index = pd.Index(rownums, name="row")
         return out
@@ -143,11 +161,14 @@ def import_big_text(path: Path, recs: Iterator[tuple[int, list[str]]], *, column
         return import_grid(first, columns=columns, **hints)
     sheet = _Sheet(first, read_columns(lay))
     sheet.take(first, 0, 0, lay)
+    del first  # its cells are in the sheet now
     while True:
         g = grid_of(path, islice(recs, CHUNK_ROWS))
         if not g.rows:
             break
-        n_data, n_totals = len(lay.rows["data"]), len(lay.totals)
+        n_totals = len(lay.totals)
         continue_layout(g, lay)
-        sheet.take(g, n_data, n_totals, lay)
-    return import_layout(sheet.kept, lay, sheet.data(lay.rows["data"]), **hints)
+        sheet.take(g, 0, n_totals, lay)
+        del g  # before the next chunk is read: one chunk's strings at a time
+    lay.rows["data"] = sheet.rownums
+    return import_layout(sheet.kept, lay, sheet.data(sheet.rownums), **hints)

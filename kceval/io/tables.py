@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import TABLES, coerce_table, columns
+from .cells import join_text, text_array
 from .grid import Grid, Layout, Part
 from .problems import Recorder
 from .sections import Place
@@ -27,7 +28,13 @@ def _none(index: pd.Index) -> pd.Series:
 
 
 def _ints(s: pd.Series) -> pd.Series:
-    return pd.Series(pd.array([None if v is None or v is pd.NA else int(v) for v in s], dtype="Int64"), index=s.index)
+    """Parsed whole numbers (Python ints and None) as nullable integers, without a list of a million ints."""
+    return pd.Series(pd.array(s.to_numpy(dtype=object), dtype="Int64"), index=s.index)
+
+
+def _objects(s: pd.Series) -> pd.Series:
+    """``s`` as an object column, not copied when it is one already (a million-row column is 8 MB a copy)."""
+    return s if s.dtype == object else s.astype(object)
 
 
 def _dates(s: pd.Series | None, index: pd.Index) -> pd.Series:
@@ -124,33 +131,40 @@ def _ids(rec: Recorder, g: Grid, parsed: dict[str, pd.Series], place: list[Place
     code = parsed.get("project_id", _none(idx))
     joined: dict[tuple[str, ...], str] = {}
     paths = [joined.setdefault(p.path, "-".join(p.path)) for p in place]
-    keyed = pd.DataFrame({"path": paths, "code": code.to_numpy()}, index=idx)
+    keyed = pd.DataFrame({"path": paths, "code": code.array}, index=idx)
     keyed = keyed[keyed["code"].notna() & keyed.duplicated(["path", "code"], keep=False)]
     for (path, c), rows in keyed.groupby(["path", "code"], sort=False).groups.items():
         rows = [int(r) for r in rows]  # shown at the second row, the duplicate; every row is left out
         rec.add("error", rows[1], header, c, f"duplicate project code {c!r}: it appears {len(rows)} times"
                 + (f" in section {path}" if path else ""), "each project needs its own code", rows=rows)
     label = parsed.get("row_label", _none(idx))
-    built = []
     stt_seen: dict[tuple[str, str], int] = defaultdict(int)
     for lab, path in zip(label, paths):
         if lab is not None:
             stt_seen[(path, lab)] += 1
     dup_stt = 0
-    for r, lab, path in zip(idx, label, paths):
+    missing = code.isna().to_numpy()
+    built = []  # only where the sheet gives no code (a file of a million coded rows builds none)
+    for r, lab, path in zip(idx[missing], label[missing], (p for p, m in zip(paths, missing) if m)):
         stem = g.id_prefix + (f"-{path}" if path else "")
         if lab is not None and stt_seen[(path, lab)] == 1:
             built.append(f"{stem}-{lab}")
         else:
             dup_stt += lab is not None
             built.append(f"{g.id_prefix}-r{int(r)}")
-    ids = code.where(code.notna(), pd.Series(built, index=idx))
-    n_built = int(code.isna().sum())
+    if missing.any():
+        ids = code.to_numpy(dtype=object, na_value=None)
+        ids[missing] = built
+        code_text = pd.Series(text_array(ids), index=idx)
+    else:
+        code_text = code if isinstance(code.dtype, pd.StringDtype) else pd.Series(text_array(code), index=idx)
+    ids = code_text
+    n_built = int(missing.sum())
     if n_built:
         how = ("the section and 'STT'" if any(p.path for p in place) else "'STT'") if "row_label" in parsed \
             else "the row number"
         out.notes.append(f"{where}: no project code for {n_built} row(s); ids built from the file name and {how} "
-                         f"(e.g. {ids[code.isna()].iloc[0]!r})")
+                         f"(e.g. {built[0]!r})")
     if dup_stt:
         out.notes.append(f"{where}: {dup_stt} row(s) repeat an STT number within their section; their ids use the "
                          "row number instead")
@@ -204,82 +218,95 @@ def projects_tables(g: Grid, lay: Layout, rec: Recorder, out: Part, parsed: dict
     accepted = accepted.where(accepted.notna() | (status != "accepted"), pd.to_datetime(on.where(status == "accepted")))
     stopped = _dates(parsed.get("stopped_on"), idx)
     stopped = stopped.where(stopped.notna() | (status != "stopped"), pd.to_datetime(on.where(status == "stopped")))
-    note_parts = [reading.map(lambda x: None if x is None else x.note)]
-    if "note" in parsed:
-        note_parts.insert(0, parsed["note"])
-    note = pd.Series(["; ".join(str(x) for x in xs if x is not None) or None for xs in zip(*note_parts)],
-                     index=idx, dtype=object)
+    status_note = reading.map(lambda x: None if x is None else x.note)
+    note = join_text(parsed["note"], status_note) if "note" in parsed else pd.Series(text_array(status_note), index=idx)
     ben = parsed.get("beneficiaries")
     if ben is None:
         out.notes.append(f"{where}: no beneficiaries column; 1 establishment per project assumed")
         ben = pd.Series(1, index=idx)
     ids = _ids(rec, g, parsed, place, rn, out, where, h("project_id"))
 
-    keep = ~pd.Series(rec.rejected([int(r) for r in idx]), index=idx)
+    keep = ~pd.Series(rec.rejected(idx), index=idx)
     k = idx[keep.to_numpy()]
+    every = len(k) == len(idx)
+
+    def pick(s: pd.Series) -> pd.Series:  # the kept rows; all of them without a copy (a big file's text)
+        return s if every else s[k]
 
     def opt(f: str) -> Any:
-        return _ints(parsed[f][k]) if f in parsed else pd.array([pd.NA] * len(k), dtype="Int64")
+        return _ints(pick(parsed[f])) if f in parsed else pd.array([pd.NA] * len(k), dtype="Int64")
 
     proj = pd.DataFrame({
-        "project_id": ids[k].astype(str), "year": yr[k].astype("int64"), "province": prov[k].astype(object),
-        "source": src[k].astype(object), "activity": act[k].astype(object),
-        "title": parsed["title"][k].astype(object) if "title" in parsed else None,
-        "beneficiaries": ben[k].astype("int64"),
-        "pilot": parsed["pilot"][k].fillna(False).astype(bool) if "pilot" in parsed else False,
-        "group": parsed["group"][k].fillna(False).astype(bool) if "group" in parsed else False,
-        "support_vnd": support[k].astype("int64"), "counterpart_vnd": opt("counterpart_vnd"),
-        "approved_on": _dates(parsed["approved_on"][k], k), "planned_end": _dates(parsed["planned_end"][k], k),
-        "status": status[k].astype(object), "finished_on": _dates(parsed.get("finished_on", _none(idx))[k], k),
-        "accepted_on": accepted[k], "stopped_on": stopped[k], "output_count": opt("output_count"),
-        "note": note[k],
+        "project_id": pick(ids), "year": pick(yr).astype("int64"), "province": _objects(pick(prov)),
+        "source": _objects(pick(src)), "activity": _objects(pick(act)),
+        "title": pick(parsed["title"]) if "title" in parsed else text_array([None] * len(k)),
+        "beneficiaries": pick(ben).astype("int64"),
+        "pilot": pick(parsed["pilot"]).fillna(False).astype(bool) if "pilot" in parsed else False,
+        "group": pick(parsed["group"]).fillna(False).astype(bool) if "group" in parsed else False,
+        "support_vnd": pick(support).astype("int64"), "counterpart_vnd": opt("counterpart_vnd"),
+        "approved_on": _dates(pick(parsed["approved_on"]), k), "planned_end": _dates(pick(parsed["planned_end"]), k),
+        "status": _objects(pick(status)), "finished_on": _dates(pick(parsed.get("finished_on", _none(idx))), k),
+        "accepted_on": pick(accepted), "stopped_on": pick(stopped), "output_count": opt("output_count"),
+        "note": pick(note),
     }, index=k, copy=False)  # the columns are new already: no second copy of a million-row table
-    out.tables["projects"] = coerce_table("projects", proj)
+    out.tables["projects"] = coerce_table("projects", proj, copy=False)
     out.origins["projects"] = origins(g, lay, "projects", k)
-    _events(rec, g, lay, out, reading[k], proj, stopped[k], asof, h("status"))
+    # what the table holds now can go before the events are read (a big sheet's peak of memory is here)
+    for f in [f for f in parsed if f not in _EXECUTED]:
+        del parsed[f]
+    del yr, prov, act, support, src, accepted, on, note, status_note, ids, precise, proj
+    proj = out.tables["projects"]
+    _events(rec, g, lay, out, pick(reading), proj, pick(stopped), asof, h("status"))
     _payments(rec, g, lay, out, parsed, proj, asof)
 
 
 def _events(rec: Recorder, g: Grid, lay: Layout, out: Part, reading: pd.Series, proj: pd.DataFrame,
             stopped: pd.Series, asof: pd.Timestamp | None, header: str | None) -> None:
-    rows: list[dict[str, Any]] = []
-    undated: list[int] = []
-    for r, x in reading.items():
-        if x is None:
-            continue
-        kind = x.event or ("stop" if x.status == "stopped" and (x.note or x.on is not None) else None)
-        if kind is None:
-            continue
-        date = x.on if kind != "stop" else (stopped[r] if pd.notna(stopped[r]) else None)
-        note = x.note
-        if date is None:
-            if asof is None:
-                undated.append(int(r))
-                continue
-            date, note = asof, "; ".join(t for t in (note, AS_OF_NOTE) if t)
-        rows.append({"row": r, "project_id": proj.at[r, "project_id"], "date": pd.Timestamp(date), "kind": kind,
-                     "new_planned_end": x.new_planned_end, "new_support_vnd": pd.NA, "note": note})
-    if undated:
-        rec.add("error", undated[0], header, None, "status words such as 'Gia hạn' or 'Dừng thực hiện (lý do)' are "
-                "events that need a date, and no as-of date is known", "pass --as-of YYYY-MM-DD or name the "
-                "period in the title, e.g. '6 tháng đầu năm 2020'", rows=undated)
-    if not rows:
+    # one column at a time over the rows whose status is an event (a loop of dicts costs a million rows dearly)
+    reading = reading[reading.notna()]
+    kind = reading.map(lambda x: x.event or ("stop" if x.status == "stopped" and (x.note or x.on is not None)
+                                             else None))
+    reading, kind = reading[kind.notna()], kind[kind.notna()]
+    is_stop = kind == "stop"
+    on = pd.to_datetime(reading.map(lambda x: x.on)).astype("datetime64[ns]")
+    date = on.where(~is_stop, stopped[reading.index])
+    note = reading.map(lambda x: x.note)
+    if date.isna().any():
+        if asof is None:
+            undated = [int(r) for r in date.index[date.isna().to_numpy()]]
+            rec.add("error", undated[0], header, None, "status words such as 'Gia hạn' or 'Dừng thực hiện (lý do)' "
+                    "are events that need a date, and no as-of date is known", "pass --as-of YYYY-MM-DD or name the "
+                    "period in the title, e.g. '6 tháng đầu năm 2020'", rows=undated)
+            keep = date.notna()
+            reading, kind, date, note = reading[keep], kind[keep], date[keep], note[keep]
+        else:
+            at_asof = date.isna()
+            note = note.where(~at_asof, note.map(lambda t: "; ".join(x for x in (t, AS_OF_NOTE) if x)))
+            date = date.fillna(pd.Timestamp(asof))
+    if not len(reading):
         return
-    ev = pd.DataFrame(rows).set_index("row")
-    ev["new_planned_end"] = pd.to_datetime(ev["new_planned_end"]).astype("datetime64[ns]")
-    ev["date"] = ev["date"].astype("datetime64[ns]")
-    ev["new_support_vnd"] = pd.array([pd.NA] * len(ev), dtype="Int64")
-    out.tables["events"] = coerce_table("events", ev)
+    r = reading.index
+    ev = pd.DataFrame({"project_id": pd.Series(proj.loc[r, "project_id"].array, index=r), "date": date,
+                       "kind": kind.astype(object),
+                       "new_planned_end": pd.to_datetime(reading.map(lambda x: x.new_planned_end)
+                                                         ).astype("datetime64[ns]"),
+                       "new_support_vnd": pd.array([pd.NA] * len(r), dtype="Int64"),
+                       "note": text_array(note.to_numpy(dtype=object))}, index=r)
+    ev.index.name = "row"
+    out.tables["events"] = coerce_table("events", ev, copy=False)
     out.origins["events"] = origins(g, lay, "events", ev.index, {"kind": header or ""})
     n_asof = int(ev["note"].fillna("").str.contains(AS_OF_NOTE, regex=False).sum())
     out.notes.append(f"{lay.where}: {len(ev)} event(s) from the status column"
                      + (f"; {n_asof} dated at the as-of date ({AS_OF_NOTE})" if n_asof else ""))
 
 
+_EXECUTED = ("executed", "executed_total", "executed_national", "executed_local")
+
+
 def _payments(rec: Recorder, g: Grid, lay: Layout, out: Part, parsed: dict[str, pd.Series], proj: pd.DataFrame,
               asof: pd.Timestamp | None) -> None:
     """Cumulative executed money: one payment per project, dated at the as-of date."""
-    fields = [f for f in ("executed", "executed_total", "executed_national", "executed_local") if f in parsed]
+    fields = [f for f in _EXECUTED if f in parsed]
     if not fields:
         return
     k = proj.index
@@ -352,7 +379,7 @@ def payments_table(g: Grid, lay: Layout, rec: Recorder, out: Part, parsed: dict[
         _required(rec, parsed[f], h(f), f"the {f.replace('_', ' ')}", "every payment needs it")
     keep = ~pd.Series(rec.rejected([int(r) for r in idx]), index=idx)
     k = idx[keep.to_numpy()]
-    pay = pd.DataFrame({"project_id": parsed["project_id"][k].astype(str),
+    pay = pd.DataFrame({"project_id": parsed["project_id"][k],
                         "date": _dates(parsed["date"][k], k), "amount_vnd": _ints(parsed["amount"][k]).astype("int64")},
                        index=k)
     out.tables["payments"] = pay

@@ -17,6 +17,7 @@ from ..display.labels import group_label, label
 from ..display.tables import table_html
 from ..metrics.spending import execution
 from .context import ReportContext
+from .plots import ReportFigure, plot_merger
 
 YEARS = (2024, 2025, 2026)
 
@@ -51,6 +52,14 @@ def merger_frame(ctx: ReportContext) -> pd.DataFrame:
         out[f"plan_{y}"] = key.map(ex["plan_vnd"])
         out[f"rate_{y}"] = key.map(ex["execution_rate"])
     return out
+
+
+def merger_figure(ctx: ReportContext) -> ReportFigure | None:
+    """:func:`kceval.report.plots.plot_merger` of :func:`merger_frame`, in a national report only (None
+    elsewhere)."""
+    if ctx.province or ctx.region:
+        return None
+    return plot_merger(merger_frame(ctx), lang=ctx.lang)
 
 
 def merger_table(ctx: ReportContext) -> HTML | None:

@@ -311,6 +311,44 @@ def plot_cumulative_incidence(accepted: pd.DataFrame, stopped: pd.DataFrame | No
     return fig
 
 
+# -- the 2025 merger ---------------------------------------------------------------------------
+
+def plot_merger(merger: pd.DataFrame, *, lang: str = "vi") -> ReportFigure:
+    """Who joined whom in 2025: the old provinces on the left, each joined by a line to its unit on the right,
+    coloured by the unit's region.
+
+    ``merger`` is :func:`kceval.report.merger_view.merger_frame` output (``unit_2025``, ``provinces`` as
+    "A, B, C" with the namesake first, ``region``).
+    """
+    check_lang(lang)
+    _need(merger, {"unit_2025", "provinces", "region"}, "merger", "kceval.report.merger_view.merger_frame")
+    units = merger.reset_index(drop=True)
+    members = [str(m).split(", ") for m in units["provinces"]]
+    n = sum(map(len, members))
+    fig, ax = new_figure(0.19 * n + 0.6)
+    regions = list(dict.fromkeys(r for r in units["region"] if isinstance(r, str)))
+    colour = dict(zip(regions, PALETTE))
+    y = n - 1  # provinces from the top down, grouped by unit; each unit faces the middle of its provinces
+    for unit, region, names in zip(units["unit_2025"], units["region"], members):
+        ys = list(range(y, y - len(names), -1))
+        y -= len(names)
+        mid = sum(ys) / len(ys)
+        col = colour.get(region, GREY)
+        for name, yp in zip(names, ys):
+            ax.plot([0.0, 1.0], [yp, mid], color=col, lw=1.2, solid_capstyle="round")
+            ax.text(-0.02, yp, name, ha="right", va="center", fontsize=7.5)
+        ax.text(1.02, mid, unit, ha="left", va="center", fontsize=8, fontweight="bold", color=col)
+    for r in regions:
+        ax.plot([], [], color=colour[r], lw=3, label=group_label(r, "region", lang))
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_ylim(-1, n)
+    ax.axis("off")
+    _legend(ax, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=max(1, len(regions)), frameon=False,
+            fontsize=8)
+    fig.alt = label("alt_merger", lang).format(n=n, units=len(units))
+    return fig
+
+
 __all__ = ["PALETTE", "ReportFigure", "new_figure", "plot_execution_bars", "plot_lorenz",
            "plot_cumulative_profile", "plot_heatmap", "plot_rates", "plot_funnel", "plot_caterpillar",
-           "plot_cumulative_incidence"]
+           "plot_cumulative_incidence", "plot_merger"]

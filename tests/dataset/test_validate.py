@@ -69,3 +69,39 @@ def test_inputs_not_mutated(tiny):
     validate_tables(tiny)
     for k in tiny:
         pd.testing.assert_frame_equal(tiny[k], before[k])
+
+
+def _arrow_text(tables):
+    """The tables with their text columns as the importer gives them: Arrow strings."""
+    from kceval.io.cells import text_array
+
+    out = {k: v.copy() for k, v in tables.items()}
+    for t, cols in (("projects", ("project_id", "title", "note")), ("events", ("project_id", "note")),
+                    ("payments", ("project_id",))):
+        for c in cols:
+            if c in out[t].columns:
+                out[t][c] = text_array(out[t][c].to_numpy(dtype=object))
+    return out
+
+
+def test_arrow_text_is_validated_like_python_text_and_stays_arrow():
+    # the reference is the same tables with Python strings, which pandera checks itself
+    t = tiny_tables()
+    t["projects"].index = [40, 10, 30, 20]  # a shuffled, non-default index
+    t["projects"].loc[30, "project_id"] = t["projects"].loc[10, "project_id"]  # a duplicate code
+    t["projects"].loc[20, "project_id"] = None  # an empty one
+    plain, arrow = validate_tables(t), validate_tables(_arrow_text(t))
+
+    def key(p):
+        return p.severity, p.file, p.row, p.column, p.message
+
+    assert sorted(map(key, arrow.problems)) == sorted(map(key, plain.problems))
+    assert {(p.column, p.message) for p in arrow.errors} >= {("project_id", "duplicate project_id"),
+                                                              ("project_id", "project_id is empty")}
+    for name in ("projects", "events", "payments"):
+        a, b = arrow.tables[name], plain.tables[name]
+        assert list(a.index) == list(b.index)
+        for c in b.columns:
+            assert [None if pd.isna(x) else x for x in a[c]] == [None if pd.isna(x) else x for x in b[c]], (name, c)
+    assert isinstance(arrow.tables["projects"]["title"].dtype, pd.StringDtype)
+    assert isinstance(arrow.excluded["projects"]["project_id"].dtype, pd.StringDtype)

@@ -55,3 +55,16 @@ def test_canonical_tables_keep_formula_like_text_exactly(tmp_path, tiny):
         t["projects"].set_index("project_id")["title"].to_dict()
     raw = (tmp_path / "projects.csv").read_text(encoding="utf-8")
     assert "\n=" not in raw and ",=" not in raw and ",+" not in raw and ",@" not in raw
+
+
+def test_arrow_text_is_neutralised_like_python_text():
+    from kceval.io.cells import text_array
+    from kceval.io.csvsafe import neutralise_frame
+
+    texts = PAYLOADS + [None, "", "x=1"]
+    df = pd.DataFrame({"title": text_array(texts), "amount": range(len(texts))}, index=range(50, 50 + len(texts)))
+    before = df.copy()
+    got = neutralise_frame(df)
+    assert [None if v is pd.NA else v for v in got["title"]] == [None if t is None else neutralise(t) for t in texts]
+    pd.testing.assert_frame_equal(df, before)  # the input is not changed
+    assert got["amount"].tolist() == list(range(len(texts)))

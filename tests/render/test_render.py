@@ -197,7 +197,7 @@ def test_write_atomic(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         paths.write_atomic(tmp_path / "n.html", "x" * 100_000)
     monkeypatch.undo()
-    with pytest.raises(ParameterError, match="`data` must be str or bytes; received int"):
+    with pytest.raises(ParameterError, match="`data` must be str, bytes or a writer function; received int"):
         paths.write_atomic(tmp_path / "n.html", 12345)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
 

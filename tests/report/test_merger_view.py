@@ -39,3 +39,22 @@ def test_reconciliation_names_the_basis_beside_the_figure():
     assert "60.840" in html and "34 units; regions as kceval assumes" in html and "63 old provinces" not in html
     old = reconciliation_table(open_report(region="central", year=2024, lang="en")).data
     assert "63 old provinces" in old and "34 units" not in old
+
+
+def test_merger_figure_joins_every_old_province_to_its_unit():
+    from kceval.merger import crosswalk
+    from kceval.report.merger_view import merger_figure
+
+    assert merger_figure(open_report(region="north", year=2026, lang="vi")) is None
+    fig = merger_figure(open_report(region="", year=2026, lang="en"))
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.lines if len(ln.get_xdata())]  # the legend's handles have no data
+    assert len(lines) == 63
+    ends = {(round(ln.get_xdata()[0], 3), round(ln.get_ydata()[0], 3)): round(ln.get_ydata()[1], 3) for ln in lines}
+    left = {t.get_text(): round(t.get_position()[1], 3) for t in ax.texts if t.get_horizontalalignment() == "right"}
+    right = {t.get_text(): round(t.get_position()[1], 3) for t in ax.texts if t.get_horizontalalignment() == "left"}
+    assert len(left) == 63 and len(right) == 34
+    cw = crosswalk()  # DOMAIN.md's list, independently of the figure's frame
+    for prov, unit in zip(cw["province"], cw["unit_2025"]):
+        assert ends[(0.0, left[prov])] == right[unit], (prov, unit)
+    assert "63 old provinces" in fig.describe() and "34 new units" in fig.describe()
