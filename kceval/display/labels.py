@@ -57,6 +57,77 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit_2025": ("Tỉnh, thành phố từ 01/07/2025", "Unit from 1 July 2025"),
     "code": ("Mã", "Code"),
     "old_provinces": ("Gồm các tỉnh cũ", "Made of the old provinces"),
+    # what the money produced (kceval.report.results): one clause per activity, in the style of the programme's
+    # own reports; an English clause is "singular|plural", chosen by its first number
+    "res_machinery": ("hỗ trợ {establishments} cơ sở công nghiệp nông thôn ứng dụng máy móc thiết bị hiện đại",
+                      "supported {establishments} establishment with modern machinery|supported {establishments} "
+                      "establishments with modern machinery"),
+    "res_cleaner_production": ("đánh giá sản xuất sạch hơn cho {projects} cơ sở",
+                               "assessed cleaner production for {projects} establishment|assessed cleaner "
+                               "production for {projects} establishments"),
+    "res_fair": ("tổ chức {projects} hội chợ với {output} lượt cơ sở tham gia",
+                 "organised {projects} fair with {output} participations|organised {projects} fairs with {output} "
+                 "participations"),
+    "res_brand": ("hỗ trợ {projects} cơ sở đăng ký thương hiệu",
+                  "helped {projects} establishment register a brand|helped {projects} establishments register "
+                  "brands"),
+    "res_consulting": ("thực hiện {projects} đề án tư vấn", "ran {projects} consulting project|ran {projects} "
+                       "consulting projects"),
+    "res_training": ("đào tạo nghề, truyền nghề cho {output} học viên", "trained {output} person|trained {output} "
+                     "people"),
+    "res_capacity": ("nâng cao năng lực quản lý, khởi sự doanh nghiệp cho {output} học viên",
+                     "built the management or start-up skills of {output} trainee|built the management or start-up "
+                     "skills of {output} trainees"),
+    "res_demonstration": ("xây dựng {projects} mô hình trình diễn kỹ thuật", "built {projects} technical "
+                          "demonstration model|built {projects} technical demonstration models"),
+    "res_product_award": ("bình chọn {output} sản phẩm công nghiệp nông thôn tiêu biểu",
+                          "selected {output} typical rural industrial product|selected {output} typical rural "
+                          "industrial products"),
+    "res_communication": ("thực hiện {output} tin, bài, ấn phẩm tuyên truyền", "published or broadcast {output} "
+                          "item|published or broadcast {output} items"),
+    "res_linkage": ("hỗ trợ {output} hiệp hội, cụm liên kết", "supported {output} association or cluster|"
+                    "supported {output} associations or clusters"),
+    "res_industrial_cluster": ("hỗ trợ {output} cụm công nghiệp", "supported {output} industrial cluster|"
+                               "supported {output} industrial clusters"),
+    "res_cooperation": ("tổ chức {output} đoàn hợp tác quốc tế", "organised {output} international delegation|"
+                        "organised {output} international delegations"),
+    "res_sentence": ("Đến ngày {as_of}, {label} đã {results}.", "By {as_of}, {label} had {results}."),
+    "res_none": ("Đến ngày {as_of}, {label} chưa có đề án nào hoàn thành hoặc được nghiệm thu.",
+                 "By {as_of}, no project of {label} had been finished or accepted."),
+    "res_basis": ("Kết quả tính theo các đề án đã hoàn thành hoặc được nghiệm thu đến ngày {as_of}; kế hoạch là "
+                  "kết quả dự kiến của mọi đề án đã phê duyệt.", "Results count the projects finished or accepted "
+                  "by {as_of}; planned are the outputs of every project approved."),
+    "out_unit": ("Đơn vị tính", "Unit"),
+    "out_achieved": ("Đạt được", "Achieved"),
+    "out_planned": ("Kế hoạch (đề án đã phê duyệt)", "Planned (approved projects)"),
+    "out_share": ("Đạt được ÷ kế hoạch", "Achieved ÷ planned"),
+    "out_projects_done": ("Đề án hoàn thành", "Projects done"),
+    "out_projects_planned": ("Đề án đã phê duyệt", "Projects approved"),
+    "out_unknown": ("Đề án hoàn thành chưa báo cáo kết quả", "Projects done, output not reported"),
+    "uc_support_per_output": ("Kinh phí hỗ trợ trên một đơn vị kết quả", "Support per output"),
+    "uc_total_per_output": ("Tổng chi phí (hỗ trợ + đối ứng) trên một đơn vị kết quả",
+                            "Total cost (support + counterpart) per output"),
+    "uc_projects": ("Số đề án", "Projects"),
+    "uc_median": ("Trung vị các tỉnh", "Median of the provinces"),
+    "uc_q1": ("Tứ phân vị dưới", "Lower quartile"),
+    "uc_q3": ("Tứ phân vị trên", "Upper quartile"),
+    "uc_z": ("Điểm z vững (thang log)", "Robust z (log scale)"),
+    "uc_flag": ("Nhận xét", "Flag"),
+    "uc_outlier": ("khác thường", "outlier"),
+    "uc_few": ("ít hơn {n} đề án: không so sánh", "fewer than {n} projects: not compared"),
+    "uc_provinces": ("Số tỉnh được so sánh", "Provinces compared"),
+    "uc_outliers": ("Tỉnh có chi phí khác thường", "Provinces with outlying costs"),
+    "uc_note": ("Chi phí của các đề án đã hoàn thành hoặc nghiệm thu đến ngày {as_of}, so với các tỉnh có ít nhất {n} "
+                "đề án cùng hoạt động; khác thường khi |z| > 3,5 (điểm z cải tiến của Iglewicz và Hoaglin trên logarit "
+                "chi phí).", "Costs of the projects finished or accepted by {as_of}, compared with the provinces that "
+                "have at least {n} projects of the activity; an outlier when |z| > 3.5 (Iglewicz and Hoaglin's modified "
+                "z on the log cost)."),
+    "cap_some": ("{n} đề án khuyến công quốc gia có mức hỗ trợ vượt mức trần của hoạt động (Thông tư 28/2018/TT-BTC), "
+                 "trong đó {m} đề án vượt quá 1,5 lần mức trần dành cho địa bàn ưu tiên: cần kiểm tra số liệu hoặc tính "
+                 "tuân thủ.", "{n} national project(s) have support above the activity's cap (Circular 28/2018/TT-BTC), "
+                 "{m} of them above the 1.5× allowed in priority areas: a data or compliance issue to check."),
+    "cap_none": ("Không đề án khuyến công quốc gia nào có mức hỗ trợ vượt mức trần của hoạt động.",
+                 "No national project has support above the activity's cap."),
     "alt_merger": ("Sơ đồ sắp xếp năm 2025: {n} tỉnh cũ (bên trái), mỗi tỉnh nối với một trong {units} tỉnh, thành "
                    "phố mới (bên phải); màu theo vùng.", "The 2025 merger: {n} old provinces (left), each joined to "
                    "one of the {units} new units (right); colours by region."),

@@ -19,13 +19,15 @@ from .. import geo
 from ..dataset import Dataset
 from ..errors import ParameterError
 from ..io.published import KEYS, load_published
+from .outputs import outputs
 
-# count measures: (activity, how: "n" projects, "beneficiaries" or "output" sum), done by period_end
+# count measures: (activity, column of kceval.metrics.outputs.outputs), done by period_end
 COUNTS = {
-    "machinery_supports": ("machinery", "beneficiaries"), "cleaner_production_assessments": ("cleaner_production", "n"),
-    "fairs": ("fair", "n"), "fair_participations": ("fair", "output"), "brand_supports": ("brand", "n"),
-    "consulting_projects": ("consulting", "n"), "demonstration_models": ("demonstration", "n"),
-    "trainees": ("training", "output"),
+    "machinery_supports": ("machinery", "establishments_done"),
+    "cleaner_production_assessments": ("cleaner_production", "projects_done"),
+    "fairs": ("fair", "projects_done"), "fair_participations": ("fair", "output_done"),
+    "brand_supports": ("brand", "projects_done"), "consulting_projects": ("consulting", "projects_done"),
+    "demonstration_models": ("demonstration", "projects_done"), "trainees": ("training", "output_done"),
 }
 _BILLION = 1e9
 
@@ -76,14 +78,9 @@ def _one(ds: Dataset, row: Any) -> float | None:
         den = plan("total")
         return 100.0 * plan(src) / den if den else None
     if measure in COUNTS:
-        act, how = COUNTS[measure]
-        done = pr[(pr["activity"] == act) & ((pr["accepted_on"] <= end) | (pr["finished_on"] <= end))]
-        if src != "total":
-            done = done[done["source"] == src]
-        if how == "n":
-            return float(len(done))
-        col = "beneficiaries" if how == "beneficiaries" else "output_count"
-        return float(done[col].sum())
+        act, col = COUNTS[measure]
+        got = outputs(pr if src == "total" else pr[pr["source"] == src], as_of=end)
+        return float(got.loc[got["activity"] == act, col].sum())
     return None
 
 

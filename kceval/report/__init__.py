@@ -23,6 +23,7 @@ from ..metrics import (
     feasibility,
     forecast,
     funnel,
+    outputs,
     pefa,
     profile,
     reconcile,
@@ -30,7 +31,7 @@ from ..metrics import (
     spending,
     survival,
 )
-from . import data_sections, merger_view, plots, sections
+from . import data_sections, merger_view, plots, results, sections
 from .context import ReportContext, open_report
 
 __all__ = [
@@ -52,10 +53,12 @@ __all__ = [
     "headline_spending_by_province",
     "merger_view",
     "open_report",
+    "outputs",
     "pefa",
     "plots",
     "profile",
     "reconcile",
+    "results",
     "risk",
     "sections",
     "spending",

@@ -35,12 +35,14 @@ from kceval.metrics import (
     forecast,
     funnel,
     intervals,
+    outputs,
     pefa,
     profile,
     reconcile,
     risk,
     spending,
     survival,
+    unit_costs,
 )
 
 DATES = ("2019-08-15", "2019-08-31", "2019-12-31", "2020-01-20")  # inside a month, month end, year end, January
@@ -173,6 +175,12 @@ CASES: dict[str, tuple[Case, bool]] = {
                                                         as_of="2020-06-30"), False),
     "survival.breslow_score_residuals": (lambda ds, d: _residuals(ds), False),
     "reconcile.computed_figures": (lambda ds, d: reconcile.computed_figures(ds), False),
+    "outputs.done_by": (lambda ds, d: _frame(ds, outputs.done_by(ds.projects, d).to_numpy(), "done"), True),
+    "outputs.output_values": (lambda ds, d: _frame(ds, outputs.output_values(ds.projects), "output"), False),
+    "outputs.outputs": (lambda ds, d: outputs.outputs(ds.projects, as_of=d, by="province"), True),
+    "unit_costs.unit_costs": (lambda ds, d: unit_costs.unit_costs(ds.projects, as_of=d, by="province"), True),
+    "unit_costs.score_unit_costs": (lambda ds, d: unit_costs.score_unit_costs(ds.projects, as_of=d), True),
+    "unit_costs.cap_check": (lambda ds, d: unit_costs.cap_check(ds.projects), False),
     "reconcile.reconcile": (lambda ds, d: reconcile.reconcile(reconcile.computed_figures(ds)), False),
     "intervals.wilson": (lambda ds, d: _wilson(ds, d), True),
     "intervals.rate_columns": (lambda ds, d: intervals.rate_columns(_rates_units(ds, d)[["province", "count", "n"]]),

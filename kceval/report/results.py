@@ -1,0 +1,135 @@
+"""What the money bought, in a report: a results paragraph in the programme's own style, and the outputs by
+activity (achieved, planned, achieved ÷ planned), from :func:`kceval.metrics.outputs.outputs`.
+
+The paragraph follows the source report of this project ("hỗ trợ 47 cơ sở công nghiệp nông thôn ứng dụng
+máy móc thiết bị hiện đại; … tổ chức 3 hội chợ với 115 lượt cơ sở tham gia; …", DOMAIN.md): its five
+activities first, in its order, then the others in the order of Decree 45/2012.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+from IPython.display import HTML
+
+from ..display.formats import format_date, format_number
+from ..display.labels import group_label, label
+from ..display.tables import table_html
+from ..metrics.outputs import OUTPUT_UNITS, outputs
+from ..metrics.unit_costs import cap_check, score_unit_costs, unit_costs
+from ..schema import ACTIVITIES
+from .context import ReportContext
+from .sections import display_name
+
+# the source report's order, then Decree 45/2012's
+ORDER = ["machinery", "cleaner_production", "fair", "brand", "consulting"]
+ORDER += [a for a in ACTIVITIES if a not in ORDER and a in OUTPUT_UNITS]
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def output_frame(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`~kceval.metrics.outputs.outputs` of the report's plan year as of its date, in :data:`ORDER`."""
+    f = outputs(ctx.selection.projects, as_of=ctx.as_of)
+    return f.set_index("activity").reindex([a for a in ORDER if a in set(f["activity"])]).reset_index()
+
+
+def result_clause(activity: str, projects: int, establishments: int, output: int, lang: str) -> str:
+    """One activity's result in words, e.g. "tổ chức 3 hội chợ với 115 lượt cơ sở tham gia".
+
+    Examples
+    --------
+    >>> result_clause("fair", 3, 115, 115, "vi")
+    'tổ chức 3 hội chợ với 115 lượt cơ sở tham gia'
+    >>> result_clause("cleaner_production", 1, 1, 1, "en")
+    'assessed cleaner production for 1 establishment'
+    """
+    text = label(f"res_{activity}", lang)
+    values = {"projects": projects, "establishments": establishments, "output": output}
+    if "|" in text:  # English: singular|plural, by the clause's first number
+        one, many = text.split("|")
+        first = _FIELD.search(one)
+        text = one if first and values[first.group(1)] == 1 else many
+    return text.format(**{k: format_number(v, lang) for k, v in values.items()})
+
+
+def results_sentence(ctx: ReportContext) -> HTML:
+    """The results paragraph: what the projects finished or accepted by the report's date produced."""
+    lang = ctx.lang
+    f = output_frame(ctx)
+    done = f[f["projects_done"] > 0]
+    as_of, name = format_date(ctx.as_of, lang), display_name(ctx)
+    if done.empty:
+        text = label("res_none", lang).format(as_of=as_of, label=name)
+    else:
+        parts = [result_clause(r.activity, r.projects_done, r.establishments_done, r.output_done, lang)
+                 for r in done.itertuples()]
+        text = label("res_sentence", lang).format(as_of=as_of, label=name, results="; ".join(parts))
+    note = label("res_basis", lang).format(as_of=as_of)
+    return HTML(f'<p class="kc-lead kc-results">{html.escape(text)}</p>'
+                f'<p class="kc-note" role="note">{html.escape(note)}</p>')
+
+
+def outputs_table(ctx: ReportContext) -> HTML:
+    """Outputs by activity: unit, achieved, planned, achieved ÷ planned, projects done and approved."""
+    lang = ctx.lang
+    f = output_frame(ctx)
+    t = pd.DataFrame({
+        "activity": [group_label(a, "activity", lang) for a in f["activity"]],
+        "out_unit": [getattr(OUTPUT_UNITS[a], lang) for a in f["activity"]],
+        "out_achieved": f["output_done"], "out_planned": f["output_planned"], "out_share": f["achieved_share"],
+        "out_projects_done": f["projects_done"], "out_projects_planned": f["projects_planned"],
+        "out_unknown": f["output_unknown"]})
+    formats = {"out_achieved": "int", "out_planned": "int", "out_share": "percent", "out_projects_done": "int",
+               "out_projects_planned": "int", "out_unknown": "int"}
+    return HTML(table_html(t, lang=lang, formats=formats, labels={c: label(c, lang) for c in t.columns}))
+
+
+MIN_PROJECTS = 3  # a province's unit cost is compared only with this many done projects behind it
+
+
+def unit_cost_frame(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`~kceval.metrics.unit_costs.score_unit_costs` of the provinces of the report's region (the country
+    for a national report) in its plan year, as of its date, in :data:`ORDER`."""
+    peers = ctx.ds.select(year=ctx.year, region=ctx.region) if ctx.region else ctx.ds.select(year=ctx.year)
+    s = score_unit_costs(peers.projects, as_of=ctx.as_of, min_projects=MIN_PROJECTS)
+    total = unit_costs(peers.projects, as_of=ctx.as_of, by="province")[["province", "activity", "total_per_output"]]
+    s = s.merge(total, on=["province", "activity"], how="left")
+    s["_order"] = s["activity"].map({a: i for i, a in enumerate(ORDER)})
+    return s.sort_values(["_order", "province"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
+
+
+def unit_cost_table(ctx: ReportContext) -> HTML:
+    """Unit costs by activity: for a province, its cost per output beside the median and quartiles of its
+    region's provinces, with a robust z and a flag; for a region or the country, the median and quartiles of its
+    provinces and the provinces with outlying costs. Under the table, the national projects above the legal cap."""
+    lang = ctx.lang
+    s = unit_cost_frame(ctx)
+    act = [group_label(a, "activity", lang) for a in s["activity"]]
+    if ctx.province:
+        me = s["province"] == ctx.province
+        mine, names = s[me.to_numpy()], [a for a, m in zip(act, me) if m]
+        flag = [label("uc_outlier", lang) if o else "" if sc else label("uc_few", lang).format(n=MIN_PROJECTS)
+                for o, sc in zip(mine["outlier"], mine["scored"])]
+        t = pd.DataFrame({"activity": names, "uc_projects": mine["projects"].to_numpy(),
+                          "uc_support_per_output": mine["support_per_output"].to_numpy(),
+                          "uc_total_per_output": mine["total_per_output"].to_numpy(),
+                          "uc_median": mine["median"].to_numpy(), "uc_q1": mine["q1"].to_numpy(),
+                          "uc_q3": mine["q3"].to_numpy(), "uc_z": mine["log_z"].to_numpy(), "uc_flag": flag})
+        formats = {"uc_projects": "int", "uc_support_per_output": "money", "uc_total_per_output": "money",
+                   "uc_median": "money", "uc_q1": "money", "uc_q3": "money", "uc_z": "number"}
+    else:
+        g = s.assign(activity_label=act).groupby("activity", sort=False)
+        first = g.first()
+        t = pd.DataFrame({
+            "activity": first["activity_label"].to_numpy(), "uc_provinces": first["n_scored"].to_numpy(),
+            "uc_median": first["median"].to_numpy(), "uc_q1": first["q1"].to_numpy(), "uc_q3": first["q3"].to_numpy(),
+            "uc_outliers": [", ".join(x["province"][x["outlier"]]) for _, x in g]})
+        formats = {"uc_provinces": "int", "uc_median": "money", "uc_q1": "money", "uc_q3": "money"}
+    table = table_html(t, lang=lang, formats=formats, labels={c: label(c, lang) for c in t.columns})
+    note = label("uc_note", lang).format(as_of=format_date(ctx.as_of, lang), n=MIN_PROJECTS)
+    over = cap_check(ctx.selection.projects)
+    cap = (label("cap_some", lang).format(n=len(over), m=int(over["above_priority_cap"].sum())) if len(over)
+           else label("cap_none", lang))
+    return HTML(f'{table}<p class="kc-note" role="note">{html.escape(note)}</p>'
+                f'<p class="kc-note" role="note">{html.escape(cap)}</p>')
