@@ -117,6 +117,11 @@ def test_summary_json_has_every_headline_key(capsys):
     for k in ["n_projects", "status_counts", "activity_counts", *SPENDING_KEYS, *FEASIBILITY_KEYS]:
         assert k in s, k
     assert sum(s["status_counts"].values()) == s["n_projects"]
+    # the source report's results (DOMAIN.md): 47 machinery supports, 3 fairs with 115 participations
+    assert s["outputs"]["machinery"]["establishments_done"] == 47
+    assert (s["outputs"]["fair"]["projects_done"], s["outputs"]["fair"]["output_done"]) == (3, 115)
+    assert set(s["unit_costs"]["fair"]) == {"projects", "support_per_establishment", "support_per_output",
+                                            "total_per_output"}
     code, out, _ = run(capsys, "summary", "--year", "2019", "--province", "dong nai", "--json")
     p = json.loads(out)
     assert p["selection"] == "Đồng Nai" and p["funnel_flag"] in ("within", "above", "below")
@@ -155,6 +160,7 @@ SUMMARY_KEYS_ADDED = [
     "delivery_rate", "delivery_rate_ci", "delivery_rate_n",  # issue 11: delivery and punctuality, each with its n
     "punctuality_rate", "punctuality_rate_ci", "punctuality_rate_n",
     "excluded",  # "nothing wrong, nothing lost": rows left out because of errors, per table
+    "outputs", "unit_costs",  # issue 15: what the money bought, per activity
 ]
 
 

@@ -17,6 +17,7 @@ from ..dataset.period import check_year, resolve_period
 from ..schema import ACTIVITIES, STATUSES
 from .completion import headline_completion, headline_completion_by_province
 from .feasibility import headline_feasibility, headline_feasibility_by_province
+from .outputs import headline_outputs
 from .scope import label_on, year_basis
 from .spending import headline_spending, headline_spending_by_province
 
@@ -65,7 +66,8 @@ def summary(ds: Dataset, *, year: int, province: str | None = None, region: str 
     """
     out = base_summary(ds, year=year, province=province, region=region, as_of=as_of)
     kw: dict[str, Any] = dict(year=int(year), province=province, region=region, as_of=out["as_of"])
-    for part in (headline_spending(ds, **kw), headline_feasibility(ds, **kw), headline_completion(ds, **kw)):
+    for part in (headline_spending(ds, **kw), headline_feasibility(ds, **kw), headline_completion(ds, **kw),
+                 headline_outputs(ds, **kw)):
         for k, v in part.items():
             out.setdefault(k, v)
     return out

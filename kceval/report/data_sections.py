@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from ..display.formats import format_number
-from ..display.labels import group_label, label
+from ..display.labels import group_label, has_label, label
 from ..display.tables import table_html
 from ..io.published import load_published
 from ..metrics.reconcile import computed_figures, reconcile
@@ -97,9 +97,12 @@ def reconciliation_table(ctx: ReportContext) -> HTML:
     df["basis"] = np.where(after & df["region"].isin(["north", "central", "south"]), assumed,
                            np.where(after, label("basis_34", lang), label("basis_63", lang)))
     df["region"] = df["region"].map(lambda v: group_label(v, "region", lang))
-    # published values mix units (billion VND, percent, counts): three decimals keep them comparable
-    df["published"] = df["published"].map(lambda v: format_number(v, lang, decimals=3))
-    df["computed"] = df["computed"].map(lambda v: format_number(v, lang, decimals=3))
+    decimals = [0 if u == "count" else 3 for u in df["unit"]]  # counts are whole
+    for col, prefix in (("measure", "pm_"), ("source_of_funds", "ps_"), ("unit", "pu_")):  # words, not codes
+        df[col] = df[col].map(lambda v, p=prefix: label(f"{p}{v}", lang) if has_label(f"{p}{v}") else v)
+    # published values mix units (billion VND, percent, counts): three decimals keep money and shares comparable
+    for col in ("published", "computed"):
+        df[col] = [format_number(v, lang, decimals=k) for v, k in zip(df[col], decimals)]
     return HTML(table_html(df, lang=lang, formats={"period_end": "date"},
                            labels={"region": label("region", lang), "period_end": label("period_end", lang),
                                    "measure": label("measure", lang), "source_of_funds": label("source_of_funds", lang),

@@ -361,7 +361,10 @@ def test_timeout_with_a_blocking_kernel_manager(tmp_path, boot_delay):
                                          nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
     nb.cells[0].metadata["tags"] = ["parameters"]
     nbformat.write(nb, tmp_path / "slow.ipynb")
-    km = KernelManager(kernel_name=kernel, kernel_spec_manager=specs)
+    # IPC sockets (files in tmp_path), not TCP ports: the slow-booting kernel binds seconds after its ports were
+    # chosen, and on a busy machine another process may take one of them meanwhile ("Address already in use")
+    km = KernelManager(kernel_name=kernel, kernel_spec_manager=specs, transport="ipc",
+                       ip=str(tmp_path / "kernel-ipc"))
     km.start_kernel(cwd=str(tmp_path))
     try:
         with pytest.raises(ReportError, match=r"CellTimeoutError: ran longer than timeout=1 s"):

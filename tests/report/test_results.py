@@ -34,3 +34,14 @@ def test_a_province_unit_cost_is_its_support_over_its_output_by_hand():
 def test_a_region_lists_its_outlying_provinces():
     text = _text(unit_cost_table(open_report(region="south", year=2019, lang="vi")).data)
     assert "Số tỉnh được so sánh" in text and "Tỉnh có chi phí khác thường" in text
+
+
+def test_reconciliation_shows_words_not_codes():
+    from kceval.report.data_sections import reconciliation_table
+
+    vi = _text(reconciliation_table(open_report(region="south", year=2019, as_of="2019-06-30", lang="vi")).data)
+    assert "Lượt cơ sở tham gia hội chợ" in vi and "Cơ sở được hỗ trợ máy móc thiết bị" in vi and " 115 115 " in vi
+    for code in ("fair_participations", "machinery_supports", "billion VND", "national", "total", "count"):
+        assert code not in vi, code
+    en = _text(reconciliation_table(open_report(region="south", year=2019, as_of="2019-06-30", lang="en")).data)
+    assert "Fair participations" in en and "fair_participations" not in en
