@@ -7,17 +7,16 @@ row, the user's header, value, hint; error or warning) and the excluded rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from ..errors import Problem, ProblemsMixin
 from ..io.numbers import ParseError
 from ..io.words import parse_bool
-from ..schema import MODELS, MONEY_MAX_VND, TABLES, coerce_table, empty
+from ..schema import MONEY_MAX_VND, TABLES, coerce_table, empty
+from .schema_run import run_schema, validated
 
 HINTS: dict[str, str] = {
     "province": "write one of the 63 provinces (e.g. 'Đồng Nai'); see kceval.geo.PROVINCE_NAMES",
@@ -158,63 +157,6 @@ def _yes_no(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].map(_yes_no_value) for c in words}) if words else df
 
 
-def _text_columns(table: str, df: pd.DataFrame) -> tuple[str, ...]:
-    """The model's text columns held as Arrow strings (an imported sheet's codes, titles and notes)."""
-    fields = MODELS[table].__annotations__
-    return tuple(c for c in df.columns if c in fields and isinstance(df[c].dtype, pd.StringDtype))
-
-
-@cache
-def _schema_without(table: str, cols: tuple[str, ...]) -> pa.DataFrameSchema:
-    return MODELS[table].to_schema().remove_columns(list(cols))
-
-
-def _run_schema(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """The table validated (``lazy=True``) and None, or None and pandera's failure cases.
-
-    Text held as Arrow strings stays so: pandera would coerce it to Python strings (for a million titles,
-    more memory than the rest of the table); those columns' two checks (empty where not allowed, unique)
-    are done here, vectorised, and reported as pandera reports them.
-    """
-    text = _text_columns(table, df)
-    if not text:
-        try:
-            return MODELS[table].validate(df, lazy=True), None
-        except pa.errors.SchemaErrors as exc:
-            return None, exc.failure_cases
-    schema = MODELS[table].to_schema()
-    cases = []
-    for c in text:
-        col = schema.columns[c]
-        if not col.nullable:
-            at = df.index[df[c].isna().to_numpy()]
-            cases.append(pd.DataFrame({"column": c, "check": "not_nullable", "failure_case": None, "index": at}))
-        if col.unique:
-            at = df.index[df[c].duplicated(keep=False).to_numpy() & df[c].notna().to_numpy()]
-            cases.append(pd.DataFrame({"column": c, "check": "field_uniqueness", "failure_case": df.loc[at, c]
-                                       .to_numpy(dtype=object), "index": at}))
-    rest = df.drop(columns=list(text))  # a new frame: pandera may coerce it in place
-    try:
-        ok = _schema_without(table, text).validate(rest, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as exc:
-        ok, cases = None, [exc.failure_cases, *cases]
-    cases = [f for f in cases if len(f)]
-    if cases:
-        return None, pd.concat(cases, ignore_index=True)
-    assert ok is not None
-    return pd.DataFrame({c: df[c] if c in text else ok[c] for c in df.columns}, index=ok.index, copy=False), None
-
-
-def _validated(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` validated and typed; its rows are those that passed :func:`_schema_problems`."""
-    ok, fc = _run_schema(table, df)
-    if fc is not None:
-        raise pa.errors.SchemaError(MODELS[table].to_schema(), df, f"{len(fc)} failure(s) after the bad rows were "
-                                    "excluded: please report this")
-    assert ok is not None
-    return ok
-
-
 def _schema_problems(table: str, df: pd.DataFrame,
                      origin: pd.DataFrame) -> tuple[list[Problem], set[Any], bool, pd.DataFrame | None]:
     """Pandera checks of one table.
@@ -224,7 +166,7 @@ def _schema_problems(table: str, df: pd.DataFrame,
     """
     problems: list[Problem] = []
     bad: set[Any] = set()
-    ok, fc = _run_schema(table, df)
+    ok, fc = run_schema(table, df)
     if fc is None:
         return problems, bad, False, ok
     fatal = False
@@ -416,7 +358,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
         if not drop.any() and t in passed:
             clean[t] = passed[t]  # validated once above
         else:
-            clean[t] = _validated(t, frame[~drop]) if (~drop).any() else empty(t)
+            clean[t] = validated(t, frame[~drop]) if (~drop).any() else empty(t)
     seen = {(p.file, p.sheet, p.row, p.column) for p in reported or () if p.severity == "error" and p.row}
     problems = [p for p in problems if (p.file, p.sheet, p.row, p.column) not in seen]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.sheet or "", p.row or 0))

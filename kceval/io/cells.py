@@ -88,6 +88,11 @@ def _text_values(raw: pd.Series, fn: Callable[[Any], Any], arrow: bool) -> tuple
                      copy=False), errs
 
 
+def empty_cells(index: pd.Index) -> pd.Series:
+    """A column of empty cells (None) on ``index``: a field the sheet does not have."""
+    return pd.Series([None] * len(index), index=index, dtype=object)
+
+
 def text_array(values: Any) -> pd.arrays.ArrowStringArray:
     """Strings or None (a list, an object array, or Arrow strings) as Arrow ``large_string``, the text type of
     :func:`parse_cells`."""

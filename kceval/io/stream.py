@@ -106,11 +106,12 @@ class _Sheet:
         self.rownums = array("q")
         self.kept = Grid(first.file, first.sheet, [], [], first.id_prefix)
 
-    def take(self, g: Grid, data_from: int, totals_from: int, lay: Layout) -> None:
-        """Move chunk ``g``'s project rows (``lay.rows['data'][data_from:]``) into columns; keep the others."""
-        data = set(lay.rows["data"][data_from:])
-        self.rownums.extend(lay.rows["data"][data_from:])
-        del lay.rows["data"][data_from:]  # continue_layout only appends; the rows are in self.rownums
+    def take(self, g: Grid, totals_from: int, lay: Layout) -> None:
+        """Move chunk ``g``'s project rows (``lay.rows['data']``, which it empties: continue_layout only appends)
+        into columns, and their numbers into ``rownums``; keep the other rows."""
+        data = set(lay.rows["data"])
+        self.rownums.extend(lay.rows["data"])
+        del lay.rows["data"][:]
         picked: list[list[str]] = []
         moved: dict[int, int] = {}
         for i, (num, row) in enumerate(zip(g.rownums, g.rows)):
@@ -160,7 +161,7 @@ def import_big_text(path: Path, recs: Iterator[tuple[int, list[str]]], *, column
         first.rownums += rest.rownums
         return import_grid(first, columns=columns, **hints)
     sheet = _Sheet(first, read_columns(lay))
-    sheet.take(first, 0, 0, lay)
+    sheet.take(first, 0, lay)
     del first  # its cells are in the sheet now
     while True:
         g = grid_of(path, islice(recs, CHUNK_ROWS))
@@ -168,7 +169,7 @@ def import_big_text(path: Path, recs: Iterator[tuple[int, list[str]]], *, column
             break
         n_totals = len(lay.totals)
         continue_layout(g, lay)
-        sheet.take(g, 0, n_totals, lay)
+        sheet.take(g, n_totals, lay)
         del g  # before the next chunk is read: one chunk's strings at a time
     lay.rows["data"] = sheet.rownums
     return import_layout(sheet.kept, lay, sheet.data(sheet.rownums), **hints)

@@ -6,25 +6,21 @@ with an error (:class:`~kceval.io.problems.Recorder`) are left out here, and lis
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..schema import TABLES, coerce_table, columns
-from .cells import join_text, text_array
+from .cells import empty_cells, join_text, text_array
 from .grid import Grid, Layout, Part
+from .ids import project_ids
 from .problems import Recorder
 from .sections import Place
 
 AS_OF_NOTE = "date not given in the sheet; as-of date used"
 TABLE_COLUMNS = {t: set(columns(t)) for t in TABLES}
 CANONICAL = {"plans": {"approved": "approved_vnd", "revised": "revised_vnd"}, "payments": {"amount": "amount_vnd"}}
-
-
-def _none(index: pd.Index) -> pd.Series:
-    return pd.Series([None] * len(index), index=index, dtype=object)
 
 
 def _ints(s: pd.Series) -> pd.Series:
@@ -72,14 +68,14 @@ def _source(rec: Recorder, parsed: dict[str, pd.Series], place: list[Place], she
             hint: str | None, col_header: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """Source of each row (column > KCQG/KCĐP amounts > section > title or sheet name > hint) and support."""
     idx = next(iter(parsed.values())).index
-    said = parsed.get("source", _none(idx)).copy()
+    said = parsed.get("source", empty_cells(idx)).copy()
     # one string per reason, shared by the rows it explains (a big sheet has a million rows)
     why = pd.Series(None, index=idx, dtype=object).where(said.isna(), f"column {col_header.get('source')!r}")
     nat, loc = parsed.get("support_national"), parsed.get("support_local")
-    support = parsed.get("support_vnd", _none(idx))
+    support = parsed.get("support_vnd", empty_cells(idx))
     if nat is not None or loc is not None:
-        n = _ints(nat if nat is not None else _none(idx)).fillna(0)
-        m = _ints(loc if loc is not None else _none(idx)).fillna(0)
+        n = _ints(nat if nat is not None else empty_cells(idx)).fillna(0)
+        m = _ints(loc if loc is not None else empty_cells(idx)).fillna(0)
         both = (n > 0) & (m > 0)
         if both.any():
             rows = [int(r) for r in idx[both.to_numpy()]]
@@ -124,53 +120,6 @@ def _source(rec: Recorder, parsed: dict[str, pd.Series], place: list[Place], she
     return said, support
 
 
-def _ids(rec: Recorder, g: Grid, parsed: dict[str, pd.Series], place: list[Place], rn: pd.Series,
-         out: Part, where: str, header: str | None) -> pd.Series:
-    """Project ids: the sheet's codes, else built from the file, the section and STT (or the row)."""
-    idx = rn.index
-    code = parsed.get("project_id", _none(idx))
-    joined: dict[tuple[str, ...], str] = {}
-    paths = [joined.setdefault(p.path, "-".join(p.path)) for p in place]
-    keyed = pd.DataFrame({"path": paths, "code": code.array}, index=idx)
-    keyed = keyed[keyed["code"].notna() & keyed.duplicated(["path", "code"], keep=False)]
-    for (path, c), rows in keyed.groupby(["path", "code"], sort=False).groups.items():
-        rows = [int(r) for r in rows]  # shown at the second row, the duplicate; every row is left out
-        rec.add("error", rows[1], header, c, f"duplicate project code {c!r}: it appears {len(rows)} times"
-                + (f" in section {path}" if path else ""), "each project needs its own code", rows=rows)
-    label = parsed.get("row_label", _none(idx))
-    stt_seen: dict[tuple[str, str], int] = defaultdict(int)
-    for lab, path in zip(label, paths):
-        if lab is not None:
-            stt_seen[(path, lab)] += 1
-    dup_stt = 0
-    missing = code.isna().to_numpy()
-    built = []  # only where the sheet gives no code (a file of a million coded rows builds none)
-    for r, lab, path in zip(idx[missing], label[missing], (p for p, m in zip(paths, missing) if m)):
-        stem = g.id_prefix + (f"-{path}" if path else "")
-        if lab is not None and stt_seen[(path, lab)] == 1:
-            built.append(f"{stem}-{lab}")
-        else:
-            dup_stt += lab is not None
-            built.append(f"{g.id_prefix}-r{int(r)}")
-    if missing.any():
-        ids = code.to_numpy(dtype=object, na_value=None)
-        ids[missing] = built
-        code_text = pd.Series(text_array(ids), index=idx)
-    else:
-        code_text = code if isinstance(code.dtype, pd.StringDtype) else pd.Series(text_array(code), index=idx)
-    ids = code_text
-    n_built = int(missing.sum())
-    if n_built:
-        how = ("the section and 'STT'" if any(p.path for p in place) else "'STT'") if "row_label" in parsed \
-            else "the row number"
-        out.notes.append(f"{where}: no project code for {n_built} row(s); ids built from the file name and {how} "
-                         f"(e.g. {built[0]!r})")
-    if dup_stt:
-        out.notes.append(f"{where}: {dup_stt} row(s) repeat an STT number within their section; their ids use the "
-                         "row number instead")
-    return ids
-
-
 def projects_tables(g: Grid, lay: Layout, rec: Recorder, out: Part, parsed: dict[str, pd.Series], rn: pd.Series,
                     place: list[Place], *, asof: pd.Timestamp | None, year: int | None, province: str | None,
                     sheet_source: str | None, source_hint: str | None) -> None:
@@ -179,17 +128,17 @@ def projects_tables(g: Grid, lay: Layout, rec: Recorder, out: Part, parsed: dict
     col_header = {f: c.header for f, c in lay.fields.items()}
     h = col_header.get
     src, support = _source(rec, parsed, place, sheet_source, source_hint, col_header)
-    yr = parsed.get("year", _none(idx))
+    yr = parsed.get("year", empty_cells(idx))
     yr = yr.where(yr.notna(), year)
     if yr.isna().any():
         rec.add("error", None, h("year"), None, "the plan year is not given",
                 "add a 'Năm' column, name the year in the title (e.g. 'năm 2020') or pass --year")
-    prov = parsed.get("province", _none(idx))
+    prov = parsed.get("province", empty_cells(idx))
     prov = prov.where(prov.notna(), province)
     if prov.isna().any():
         rec.add("error", None, h("province"), None, "the province is not given",
                 "add a 'Tỉnh' column, name the province in the title (e.g. 'UBND TỈNH ĐỒNG NAI') or pass --province")
-    act = parsed.get("activity", _none(idx))
+    act = parsed.get("activity", empty_cells(idx))
     act = act.where(act.notna(), pd.Series([p.activity for p in place], index=idx, dtype=object))
     _required(rec, act, h("activity"), "the activity", "name the activity (e.g. 'Máy móc thiết bị') in the row "
               "or in a section row above it")
@@ -224,7 +173,7 @@ def projects_tables(g: Grid, lay: Layout, rec: Recorder, out: Part, parsed: dict
     if ben is None:
         out.notes.append(f"{where}: no beneficiaries column; 1 establishment per project assumed")
         ben = pd.Series(1, index=idx)
-    ids = _ids(rec, g, parsed, place, rn, out, where, h("project_id"))
+    ids = project_ids(rec, g, parsed, place, rn, out, where, h("project_id"))
 
     keep = ~pd.Series(rec.rejected(idx), index=idx)
     k = idx[keep.to_numpy()]
@@ -245,7 +194,8 @@ def projects_tables(g: Grid, lay: Layout, rec: Recorder, out: Part, parsed: dict
         "group": pick(parsed["group"]).fillna(False).astype(bool) if "group" in parsed else False,
         "support_vnd": pick(support).astype("int64"), "counterpart_vnd": opt("counterpart_vnd"),
         "approved_on": _dates(pick(parsed["approved_on"]), k), "planned_end": _dates(pick(parsed["planned_end"]), k),
-        "status": _objects(pick(status)), "finished_on": _dates(pick(parsed.get("finished_on", _none(idx))), k),
+        "status": _objects(pick(status)),
+        "finished_on": _dates(pick(parsed.get("finished_on", empty_cells(idx))), k),
         "accepted_on": pick(accepted), "stopped_on": pick(stopped), "output_count": opt("output_count"),
         "note": pick(note),
     }, index=k, copy=False)  # the columns are new already: no second copy of a million-row table
@@ -340,16 +290,16 @@ def plans_table(g: Grid, lay: Layout, rec: Recorder, out: Part, parsed: dict[str
     """Plan rows: one per province row and source (a 'KCQG | KCĐP' split gives two)."""
     idx = rn.index
     h = {f: c.header for f, c in lay.fields.items()}.get
-    yr = parsed.get("year", _none(idx))
+    yr = parsed.get("year", empty_cells(idx))
     yr = yr.where(yr.notna(), year)
-    prov = parsed.get("province", _none(idx))
+    prov = parsed.get("province", empty_cells(idx))
     prov = prov.where(prov.notna(), province)
     for s, what, hint in ((yr, "the plan year", "add a 'Năm' column or name the year in the title"),
                           (prov, "the province", "add a 'Tỉnh' column or name the province in the title")):
         _required(rec, s, None, what, hint)
     split: list[tuple[str, str | None]] = [(f, s) for f, s in (("approved_national", "national"),
                                                                 ("approved_local", "local")) if f in parsed]
-    src = parsed.get("source", _none(idx))
+    src = parsed.get("source", empty_cells(idx))
     if not split:
         src = src.where(src.notna(), sheet_source if sheet_source else source_hint)
         _required(rec, src, h("source"), "the funding source", "add a 'Nguồn vốn' column or pass --source")
