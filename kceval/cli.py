@@ -270,9 +270,10 @@ def _cmd_report(a: argparse.Namespace) -> int:
     from .render.params import check_province
 
     check_out_dir("--out", a.out)
-    level = "national" if a.national else "region" if a.region else "province"
-    if a.region and a.region not in REGIONS:
-        raise ParameterError(f"`region` must be one of {', '.join(map(repr, REGIONS))}; received {a.region!r}")
+    level = "national" if a.national else "region" if a.region is not None else "province"
+    if a.region is not None and a.region not in REGIONS:  # "" too: it would otherwise run every province
+        raise ParameterError(f"`region` must be one of {', '.join(map(repr, REGIONS))} (the country: --national); "
+                             f"received {a.region!r}")
     if a.lang not in ("vi", "en"):
         raise ParameterError(f"`lang` must be one of 'vi', 'en'; received {a.lang!r}")
     if a.province:

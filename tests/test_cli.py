@@ -179,6 +179,7 @@ def test_summary_json_keys_are_pinned(capsys, where):
     (["--province", "Đồng Nai", "--year", "2019", "--as-of", "2021-03-01"], "`as_of`"),
     (["--province", "Đồng Nai", "--year", "2019", "--data", "/no/such/dir"], "`data`"),
     (["--region", "west", "--year", "2019"], "`region` must be one of"),
+    (["--region", "", "--year", "2019"], "the country: --national"),  # was: every province report, silently
     (["--national", "--year", "abc"], "`year`"),
     (["--national", "--year", "2019", "--lang", "fr"], "`lang` must be one of"),
 ])

@@ -177,11 +177,11 @@ def format_date(x: Any, lang: str = "vi") -> str:
     return _babel_date(d, "dd/MM/yyyy" if lang == "vi" else "d MMM y", locale=lang)
 
 
-KINDS: tuple[str, ...] = ("money", "percent", "int", "number", "date", "text")
+KINDS: tuple[str, ...] = ("money", "percent", "int", "number", "ratio", "date", "text")
 
 
 def format_value(x: Any, kind: str, lang: str = "vi", **kwargs: Any) -> str:
-    """Format ``x`` as ``kind`` ('money', 'percent', 'int', 'number', 'date' or 'text').
+    """Format ``x`` as ``kind`` ('money', 'percent', 'int', 'number', 'ratio', 'date' or 'text').
 
     Examples
     --------
@@ -196,6 +196,8 @@ def format_value(x: Any, kind: str, lang: str = "vi", **kwargs: Any) -> str:
         return format_number(x, lang, decimals=0)
     if kind == "number":
         return format_number(x, lang, **kwargs)
+    if kind == "ratio":  # a ratio or a score: two decimals (1,25; −3,71)
+        return format_number(x, lang, decimals=2)
     if kind == "date":
         return format_date(x, lang)
     if kind == "text":

@@ -145,6 +145,53 @@ LABELS: dict[str, tuple[str, str]] = {
                  "{m} of them above the 1.5× allowed in priority areas: a data or compliance issue to check."),
     "cap_none": ("Không đề án khuyến công quốc gia nào có mức hỗ trợ vượt mức trần của hoạt động.",
                  "No national project has support above the activity's cap."),
+    "uc_projects_scored": ("Số đề án của các tỉnh được so sánh", "Projects behind the median"),
+    "uc_rank": ("Hạng (1 = chi phí thấp nhất)", "Rank (1 = lowest cost)"),
+    "uc_rank_note": ("Chỉ xếp hạng tỉnh có ít nhất {n} đề án hoàn thành của hoạt động: {provinces} tỉnh, {rows} dòng.",
+                     "Only provinces with at least {n} done projects of the activity are ranked: {provinces} "
+                     "provinces, {rows} rows."),
+    "lv_projects": ("Số đề án", "Projects"),
+    "lv_coverage": ("Đề án có số vốn đối ứng", "Projects with a known counterpart"),
+    "lv_support": ("Kinh phí hỗ trợ", "Support"),
+    "lv_counterpart": ("Vốn đối ứng", "Counterpart"),
+    "lv_leverage": ("Vốn đối ứng ÷ kinh phí hỗ trợ", "Counterpart ÷ support"),
+    "lv_note": ("Tính trên các đề án đã phê duyệt có số vốn đối ứng; kinh phí hỗ trợ ở đây là của các đề án đó.",
+                "Over the approved projects whose counterpart is known; the support shown is theirs."),
+    "rm_pilot": ("Đề án điểm", "Pilot projects"),
+    "rm_group": ("Đề án nhóm", "Group projects"),
+    "rm_ordinary": ("Đề án thông thường", "Ordinary projects"),
+    "rm_kind": ("Loại đề án", "Kind"),
+    "rm_projects": ("Số đề án", "Projects"),
+    "rm_project_share": ("Tỷ trọng số đề án", "Share of projects"),
+    "rm_money_share": ("Tỷ trọng kinh phí hỗ trợ", "Share of support"),
+    "rm_leverage": ("Vốn đối ứng ÷ kinh phí hỗ trợ", "Counterpart ÷ support"),
+    "rm_problem": ("Tỷ lệ gặp vấn đề (KTC 95%)", "Problem rate (95% CI)"),
+    "rm_problem_vs": ("Chênh lệch so với đề án thông thường", "Difference from ordinary"),
+    "rm_on_time": ("Tỷ lệ hoàn thành đúng hạn (KTC 95%)", "On-time rate (95% CI)"),
+    "rm_on_time_vs": ("Chênh lệch so với đề án thông thường", "Difference from ordinary"),
+    "rm_cost": ("Chi phí đơn vị so với trung vị của hoạt động (KTC 95%)", "Unit cost ÷ activity median (95% CI)"),
+    "rm_cost_vs": ("Gấp bao nhiêu lần đề án thông thường", "Ratio to ordinary"),
+    "rm_points": ("điểm %", "pp"),
+    "rm_to": ("đến", "to"),
+    "rm_note": ("Gộp các đề án của các năm kế hoạch {years}, theo tình trạng đến ngày {as_of}. Tỷ lệ gặp vấn đề tính "
+                "trên các đề án đã phê duyệt, tỷ lệ đúng hạn trên các đề án đã đến hạn (khoảng Wilson; chênh lệch với "
+                "khoảng Newcombe). Chi phí đơn vị là kinh phí hỗ trợ trên một đơn vị kết quả chia cho trung vị của "
+                "hoạt động (trung bình nhân, khoảng t trên logarit; so sánh bằng kiểm định Welch). Một đề án vừa là "
+                "đề án điểm vừa là đề án nhóm được tính ở cả hai dòng.",
+                "Projects of plan years {years} pooled, as they stood on {as_of}. The problem rate is over the approved "
+                "projects, the on-time rate over the projects due (Wilson intervals; differences with Newcombe's "
+                "interval). Unit cost is support per output divided by the activity's median (geometric mean, t "
+                "interval on the logs; compared with Welch's test). A project both pilot and group counts in both "
+                "rows."),
+    "rm_caveat": ("So sánh chỉ mang tính mô tả: đề án điểm và đề án nhóm được lựa chọn theo đặc điểm riêng (quy mô, "
+                  "mức độ chuẩn bị, hoạt động), nên chênh lệch không phải là tác động của việc là đề án điểm hay "
+                  "đề án nhóm.", "The comparison is descriptive: pilot and group projects are chosen for what they are "
+                  "(size, preparation, activity), so a difference is not the effect of being a pilot or group "
+                  "project."),
+    "alt_unit_costs": ("Biểu đồ điểm chi phí trên một đơn vị kết quả của {provinces} tỉnh theo {activities} hoạt "
+                       "động, thang logarit; {outliers} điểm khác thường được tô màu và ghi tên.",
+                       "Dot plot of the support per output of {provinces} provinces in {activities} activities, log "
+                       "scale; {outliers} outlying points coloured and named."),
     "alt_merger": ("Sơ đồ sắp xếp năm 2025: {n} tỉnh cũ (bên trái), mỗi tỉnh nối với một trong {units} tỉnh, thành "
                    "phố mới (bên phải); màu theo vùng.", "The 2025 merger: {n} old provinces (left), each joined to "
                    "one of the {units} new units (right); colours by region."),
@@ -173,6 +220,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "ax_days": ("Số ngày kể từ khi phê duyệt", "Days since approval"),
     "ax_cum_incidence": ("Tỷ lệ tích lũy (%)", "Cumulative incidence (%)"),
     "ax_shrunk_rate": ("Tỷ lệ đề án gặp vấn đề, đã hiệu chỉnh (%)", "Projects with a problem, shrunken (%)"),
+    "ax_support_per_output": ("Kinh phí hỗ trợ trên một đơn vị kết quả (triệu đồng, thang logarit)",
+                              "Support per output (VND million, log scale)"),
+    "ax_support_per_establishment": ("Kinh phí hỗ trợ trên một cơ sở (triệu đồng, thang logarit)",
+                                     "Support per establishment (VND million, log scale)"),
+    "ax_total_per_output": ("Tổng chi phí trên một đơn vị kết quả (triệu đồng, thang logarit)",
+                            "Total cost per output (VND million, log scale)"),
     "lg_this_year": ("Năm báo cáo", "Report year"),
     "lg_uniform": ("Giải ngân đều (tháng/12)", "Even pace (month/12)"),
     "lg_band": ("Khoảng các năm trước", "Range of earlier years"),
@@ -189,6 +242,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "lg_acceptance": ("Nghiệm thu", "Acceptance"),
     "lg_stop": ("Dừng thực hiện", "Stop"),
     "lg_other": ("Tỉnh khác", "Other provinces"),
+    "lg_province": ("Tỉnh", "Province"),
+    "lg_outlier": ("Tỉnh có chi phí khác thường", "Province with an outlying cost"),
+    "lg_median_provinces": ("Trung vị các tỉnh", "Median of the provinces"),
     "tt_lorenz": ("Đề án hiệu dụng: {effective} / thực tế: {actual}", "Effective projects: {effective} / actual: {actual}"),
     # -- group names, short (figures and tables): measures, sources, statuses, activities, regions
     "m_stop": ("Dừng thực hiện", "Stopped"),

@@ -25,7 +25,7 @@ from ..errors import ParameterError
 from .formats import KINDS, format_value, is_missing, money_unit
 from .labels import check_lang, has_label, label
 
-_NUMERIC = {"money", "percent", "int", "number"}
+_NUMERIC = {"money", "percent", "int", "number", "ratio"}
 
 
 def sort_key(x: Any, kind: str) -> str:
@@ -69,7 +69,7 @@ def table_html(
         The rows to show (not modified).
     lang : {'vi', 'en'}
     formats : dict, optional
-        Column -> 'money' | 'percent' | 'int' | 'number' | 'date' | 'text'. Columns not listed
+        Column -> 'money' | 'percent' | 'int' | 'number' | 'ratio' (two decimals) | 'date' | 'text'. Columns not listed
         are text. Money columns share one unit chosen by the column's largest value.
     sortable : bool
         Add the ``kc-sortable`` class (clicking a header sorts by ``data-sort``).

@@ -98,7 +98,8 @@ def score_unit_costs(projects: pd.DataFrame, *, as_of: Any, unit: str = "provinc
     -------
     DataFrame
         ``activity, <unit>, projects, <measure>, scored`` (enough projects), ``median, q1, q3, n_scored`` (of the
-        scored units of the activity), ``log_z`` and ``outlier`` (``|log_z| > 3.5``; NaN/False when not scored
+        scored units of the activity), ``projects_scored`` (the done projects behind them), ``log_z`` and
+        ``outlier`` (``|log_z| > 3.5``; NaN/False when not scored
         or when the units do not vary).
 
     Examples
@@ -119,10 +120,11 @@ def score_unit_costs(projects: pd.DataFrame, *, as_of: Any, unit: str = "provinc
     c = c[["activity", unit, "projects", measure]].copy()
     c["scored"] = (c["projects"] >= min_projects) & c[measure].gt(0)
     ok = c[c["scored"]].groupby("activity")[measure]
+    behind = c[c["scored"]].groupby("activity")["projects"].sum()
     stats = pd.DataFrame({"median": ok.median(), "q1": ok.quantile(0.25), "q3": ok.quantile(0.75),
-                          "n_scored": ok.size()})
+                          "n_scored": ok.size(), "projects_scored": behind})
     c = c.join(stats, on="activity")
-    c["n_scored"] = c["n_scored"].fillna(0).astype("int64")
+    c[["n_scored", "projects_scored"]] = c[["n_scored", "projects_scored"]].fillna(0).astype("int64")
     logs = np.log(c[measure].where(c["scored"]))
     med = logs.groupby(c["activity"]).transform("median")
     mad = (logs - med).abs().groupby(c["activity"]).transform("median")

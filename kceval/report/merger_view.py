@@ -17,7 +17,8 @@ from ..display.labels import group_label, label
 from ..display.tables import table_html
 from ..metrics.spending import execution
 from .context import ReportContext
-from .plots import ReportFigure, plot_merger
+from .figure import ReportFigure
+from .plots import plot_merger
 
 YEARS = (2024, 2025, 2026)
 

@@ -17,80 +17,17 @@ Examples
 """
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from IPython.display import display
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 from ..display.formats import MISSING, format_number
 from ..display.labels import check_lang, group_label, label
 from ..errors import ParameterError
-
-WIDTH = 9.0
-DPI = 90
-PALETTE = sns.color_palette("colorblind", 8).as_hex()
-MAIN, ACCENT, SOFT, GREY = PALETTE[0], PALETTE[3], PALETTE[2], "#888888"
-
-
-class ReportFigure(Figure):
-    """A matplotlib Figure that displays itself in Jupyter as one PNG at its own dpi, with alt text.
-
-    ``_ipython_display_`` takes precedence over the inline backend's Figure formatter, so the
-    size, dpi and the image's alternative text (``alt``, default: the axis labels) are ours.
-    """
-
-    alt: str = ""
-
-    def describe(self) -> str:
-        """Alternative text: ``alt`` if set, else the first axes' title and axis labels."""
-        if self.alt or not self.axes:
-            return self.alt
-        ax = self.axes[0]
-        return " — ".join(t for t in (ax.get_title(), ax.get_ylabel(), ax.get_xlabel()) if t)
-
-    def _repr_png_(self) -> bytes:
-        buf = io.BytesIO()
-        self.savefig(buf, format="png", dpi=self.dpi, facecolor="white")
-        return buf.getvalue()
-
-    def _ipython_display_(self) -> None:
-        display({"image/png": base64.b64encode(self._repr_png_()).decode("ascii"), "text/plain": repr(self)},
-                metadata={"image/png": {"alt": self.describe()}}, raw=True)
-
-    def __repr__(self) -> str:
-        return f"<ReportFigure: {self.describe()}>"
-
-
-def new_figure(height: float = 3.6, ncols: int = 1) -> tuple[ReportFigure, Any]:
-    """A report-width figure and its axes (object API, no pyplot state)."""
-    fig = ReportFigure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
-    axes = fig.subplots(1, ncols)
-    return fig, axes
-
-
-def _need(frame: Any, cols: set[str], name: str, source: str) -> None:
-    if not isinstance(frame, pd.DataFrame) or not cols <= set(frame.columns):
-        got = sorted(frame.columns) if isinstance(frame, pd.DataFrame) else type(frame).__name__
-        raise ParameterError(f"`{name}` must be a frame from {source} with columns {sorted(cols)}; received {got}")
-
-
-def _legend(ax: Any, **kw: Any) -> None:
-    """A legend when something is labelled; an empty selection (no project yet) gets a dash instead."""
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(**kw)
-    if not ax.has_data():
-        ax.text(0.5, 0.5, MISSING, transform=ax.transAxes, ha="center", va="center", color=GREY)
-
-
-def _pct(ax: Any, axis: str = "y") -> None:
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(1.0, decimals=0))
-
+from .figure import ACCENT, GREY, MAIN, PALETTE, SOFT, ReportFigure, add_legend, need_columns, new_figure, percent_axis
 
 # -- spending ---------------------------------------------------------------------------------
 
@@ -101,16 +38,16 @@ def plot_execution_bars(execution: pd.DataFrame, *, by: str, lang: str = "vi",
     ``execution`` is :func:`kceval.metrics.spending.execution` output grouped ``by`` one column.
     """
     check_lang(lang)
-    _need(execution, {by, "execution_rate"}, "execution", "kceval.metrics.spending.execution")
+    need_columns(execution, {by, "execution_rate"}, "execution", "kceval.metrics.spending.execution")
     d = execution[[by, "execution_rate"]].dropna().sort_values("execution_rate")
     names = [group_label(v, by, lang) for v in d[by]]
     fig, ax = new_figure(max(1.6, 0.28 * len(d) + 0.9))
     colors = [ACCENT if v == highlight else MAIN for v in d[by]]
     ax.barh(names, d["execution_rate"].to_numpy(), color=colors)
     ax.axvline(1.0, color=GREY, ls="--", lw=1, label=label("lg_target", lang))
-    _pct(ax, "x")
+    percent_axis(ax, "x")
     ax.set_xlabel(label("ax_execution_rate", lang))
-    _legend(ax, loc="lower right", frameon=False)
+    add_legend(ax, loc="lower right", frameon=False)
     sns.despine(ax=ax)
     return fig
 
@@ -122,21 +59,21 @@ def plot_lorenz(lorenz: pd.DataFrame, *, lang: str = "vi", effective: float | No
     ``effective`` (1/HHI) and ``actual`` numbers of projects go in the title when given.
     """
     check_lang(lang)
-    _need(lorenz, {"project_share", "money_share"}, "lorenz", "kceval.metrics.concentration.lorenz")
+    need_columns(lorenz, {"project_share", "money_share"}, "lorenz", "kceval.metrics.concentration.lorenz")
     fig, ax = new_figure(3.8)
     ax.plot([0, 1], [0, 1], color=GREY, ls="--", lw=1, label=label("lg_equality", lang))
     ax.plot(lorenz["project_share"].to_numpy(), lorenz["money_share"].to_numpy(), color=MAIN, lw=2,
             label=label("lg_lorenz", lang))
     ax.fill_between(lorenz["project_share"].to_numpy(), lorenz["money_share"].to_numpy(),
                     lorenz["project_share"].to_numpy(), color=MAIN, alpha=0.12)
-    _pct(ax, "x")
-    _pct(ax)
+    percent_axis(ax, "x")
+    percent_axis(ax)
     ax.set_xlabel(label("ax_project_share", lang))
     ax.set_ylabel(label("ax_money_share", lang))
     if effective is not None and actual is not None:
         ax.set_title(label("tt_lorenz", lang).format(
             effective=format_number(effective, lang, decimals=1), actual=format_number(actual, lang)))
-    _legend(ax, loc="upper left", frameon=False)
+    add_legend(ax, loc="upper left", frameon=False)
     ax.set_box_aspect(None)
     sns.despine(ax=ax)
     return fig
@@ -148,7 +85,7 @@ def plot_cumulative_profile(profile: pd.DataFrame, *, lang: str = "vi") -> Repor
     ``profile`` is :func:`kceval.metrics.profile.monthly_profile` output for one group (no ``by``).
     """
     check_lang(lang)
-    _need(profile, {"month", "cumulative_rate", "uniform_rate", "band_min", "band_median", "band_max"},
+    need_columns(profile, {"month", "cumulative_rate", "uniform_rate", "band_min", "band_median", "band_max"},
           "profile", "kceval.metrics.profile.monthly_profile")
     fig, ax = new_figure(3.4)
     months = np.arange(1, 13)
@@ -163,10 +100,10 @@ def plot_cumulative_profile(profile: pd.DataFrame, *, lang: str = "vi") -> Repor
             ms=4, label=label("lg_this_year", lang))
     ax.set_xticks(months)
     ax.set_xlim(0.7, 12.3)
-    _pct(ax)
+    percent_axis(ax)
     ax.set_xlabel(label("ax_month", lang))
     ax.set_ylabel(label("ax_cumulative_rate", lang))
-    _legend(ax, loc="upper left", frameon=False)
+    add_legend(ax, loc="upper left", frameon=False)
     sns.despine(ax=ax)
     return fig
 
@@ -178,7 +115,7 @@ def plot_heatmap(execution: pd.DataFrame, *, rows: str = "province", cols: str =
     ``execution`` is :func:`kceval.metrics.spending.execution` output with ``by=[rows, cols]``.
     """
     check_lang(lang)
-    _need(execution, {rows, cols, "execution_rate"}, "execution", "kceval.metrics.spending.execution")
+    need_columns(execution, {rows, cols, "execution_rate"}, "execution", "kceval.metrics.spending.execution")
     grid = execution.pivot_table(index=rows, columns=cols, values="execution_rate", aggfunc="first", observed=True)
     grid = grid.rename(columns=lambda c: group_label(c, cols, lang), index=lambda r: group_label(r, rows, lang))
     fig, ax = new_figure(max(2.5, 0.26 * len(grid) + 2.2))
@@ -199,7 +136,7 @@ def plot_rates(rates: pd.DataFrame, *, lang: str = "vi") -> ReportFigure:
     """Rates with their intervals, one row per measure (:func:`kceval.metrics.feasibility.problem_rates`
     with ``by=None``, or any frame with ``measure, estimate, low, high``)."""
     check_lang(lang)
-    _need(rates, {"measure", "estimate", "low", "high"}, "rates", "kceval.metrics.feasibility.problem_rates")
+    need_columns(rates, {"measure", "estimate", "low", "high"}, "rates", "kceval.metrics.feasibility.problem_rates")
     d = rates.iloc[::-1]
     names = [group_label(m, "measure", lang) for m in d["measure"]]
     fig, ax = new_figure(max(1.8, 0.45 * len(d) + 0.9))
@@ -208,7 +145,7 @@ def plot_rates(rates: pd.DataFrame, *, lang: str = "vi") -> ReportFigure:
                                                  d["high"].to_numpy() - d["estimate"].to_numpy()],
                 fmt="o", color=MAIN, ecolor=MAIN, capsize=4, lw=2)
     ax.set_yticks(y, names)
-    _pct(ax, "x")
+    percent_axis(ax, "x")
     ax.set_xlim(left=0)
     ax.set_xlabel(label("ax_rate", lang))
     sns.despine(ax=ax)
@@ -239,11 +176,11 @@ def plot_funnel(funnel: Any, *, unit: str = "province", highlight: str | None = 
         ax.scatter(me["n"], me["rate"], color=ACCENT, s=70, zorder=5, label=str(highlight))
     for _, r in t.loc[t["flag_998"] != "within", [unit, "n", "rate"]].iterrows():  # label outliers only
         ax.annotate(str(r[unit]), (r["n"], r["rate"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    _pct(ax)
+    percent_axis(ax)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(label("ax_n_projects", lang))
     ax.set_ylabel(label("ax_problem_rate", lang))
-    _legend(ax, loc="upper right", frameon=False, fontsize=8)
+    add_legend(ax, loc="upper right", frameon=False, fontsize=8)
     sns.despine(ax=ax)
     return fig
 
@@ -255,7 +192,8 @@ def plot_caterpillar(shrunk: pd.DataFrame, *, unit: str = "province", highlight:
     ``shrunk`` is :func:`kceval.metrics.funnel.shrink_rates` output.
     """
     check_lang(lang)
-    _need(shrunk, {unit, "rate", "shrunk", "shrunk_low", "shrunk_high"}, "shrunk", "kceval.metrics.funnel.shrink_rates")
+    need_columns(shrunk, {unit, "rate", "shrunk", "shrunk_low", "shrunk_high"}, "shrunk",
+                 "kceval.metrics.funnel.shrink_rates")
     d = shrunk.sort_values("shrunk")
     y = np.arange(len(d))
     fig, ax = new_figure(max(2.0, 0.17 * len(d) + 1.0))
@@ -266,9 +204,9 @@ def plot_caterpillar(shrunk: pd.DataFrame, *, unit: str = "province", highlight:
     ax.scatter(d["rate"].to_numpy(), y, facecolors="none", edgecolors=GREY, s=14, zorder=2,
                label=label("lg_observed", lang))
     ax.set_yticks(y, d[unit].astype(str).tolist(), fontsize=7 if len(d) > 20 else 9)
-    _pct(ax, "x")
+    percent_axis(ax, "x")
     ax.set_xlabel(label("ax_shrunk_rate", lang))
-    _legend(ax, loc="lower right", frameon=False, fontsize=8)
+    add_legend(ax, loc="lower right", frameon=False, fontsize=8)
     sns.despine(ax=ax)
     return fig
 
@@ -284,10 +222,10 @@ def plot_cumulative_incidence(accepted: pd.DataFrame, stopped: pd.DataFrame | No
     """
     check_lang(lang)
     need = {"group", "time", "estimate", "low", "high"}
-    _need(accepted, need, "accepted", "kceval.metrics.survival.cumulative_incidence")
+    need_columns(accepted, need, "accepted", "kceval.metrics.survival.cumulative_incidence")
     parts = [("lg_acceptance", accepted, "-")]
     if stopped is not None:
-        _need(stopped, need, "stopped", "kceval.metrics.survival.cumulative_incidence")
+        need_columns(stopped, need, "stopped", "kceval.metrics.survival.cumulative_incidence")
         parts.append(("lg_stop", stopped, "--"))
     fig, ax = new_figure(3.6)
     groups = list(dict.fromkeys(accepted["group"]))
@@ -301,12 +239,12 @@ def plot_cumulative_incidence(accepted: pd.DataFrame, stopped: pd.DataFrame | No
             )
             ax.fill_between(sub["time"].to_numpy(), sub["low"].to_numpy(), sub["high"].to_numpy(), step="post",
                             color=col, alpha=0.12)
-    _pct(ax)
+    percent_axis(ax)
     ax.set_ylim(0, 1)
     ax.set_xlim(left=0)
     ax.set_xlabel(label("ax_days", lang))
     ax.set_ylabel(label("ax_cum_incidence", lang))
-    _legend(ax, loc="upper left", frameon=False, fontsize=8)
+    add_legend(ax, loc="upper left", frameon=False, fontsize=8)
     sns.despine(ax=ax)
     return fig
 
@@ -321,7 +259,7 @@ def plot_merger(merger: pd.DataFrame, *, lang: str = "vi") -> ReportFigure:
     "A, B, C" with the namesake first, ``region``).
     """
     check_lang(lang)
-    _need(merger, {"unit_2025", "provinces", "region"}, "merger", "kceval.report.merger_view.merger_frame")
+    need_columns(merger, {"unit_2025", "provinces", "region"}, "merger", "kceval.report.merger_view.merger_frame")
     units = merger.reset_index(drop=True)
     members = [str(m).split(", ") for m in units["provinces"]]
     n = sum(map(len, members))
@@ -343,12 +281,65 @@ def plot_merger(merger: pd.DataFrame, *, lang: str = "vi") -> ReportFigure:
     ax.set_xlim(-0.6, 1.6)
     ax.set_ylim(-1, n)
     ax.axis("off")
-    _legend(ax, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=max(1, len(regions)), frameon=False,
+    add_legend(ax, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=max(1, len(regions)), frameon=False,
             fontsize=8)
     fig.alt = label("alt_merger", lang).format(n=n, units=len(units))
     return fig
 
 
+def plot_unit_costs(scores: pd.DataFrame, *, measure: str = "support_per_output", highlight: str | None = None,
+                    lang: str = "vi") -> ReportFigure:
+    """Dot plot of the provinces' unit costs, one row per activity, on a log scale: each scored province a dot,
+    the activity's median a bar, outliers in the accent colour and named.
+
+    ``scores`` is :func:`kceval.metrics.unit_costs.score_unit_costs` output (only ``scored`` rows are drawn), in
+    the order its activities should be shown.
+    """
+    check_lang(lang)
+    need_columns(scores, {"activity", "province", measure, "scored", "median", "outlier"}, "scores",
+          "kceval.metrics.unit_costs.score_unit_costs")
+    d = scores[scores["scored"].to_numpy()]
+    acts = list(dict.fromkeys(d["activity"]))
+    fig, ax = new_figure(max(1.6, 0.42 * len(acts) + 1.0))
+    y = {a: len(acts) - 1 - i for i, a in enumerate(acts)}  # the first activity on top
+    rows = d["activity"].map(y).to_numpy(dtype=float)
+    # a fixed jitter (the same figure on every run) keeps equal costs apart
+    jitter = ((np.arange(len(d)) * 0.6180339887) % 1.0 - 0.5) * 0.36
+    x = d[measure].to_numpy(dtype=float) / 1e6
+    out = d["outlier"].to_numpy(dtype=bool)
+    me = (d["province"] == highlight).to_numpy() if highlight else np.zeros(len(d), bool)
+    plain = ~out & ~me
+    ax.scatter(x[plain], rows[plain] + jitter[plain], color=MAIN, s=16, alpha=0.75,
+               label=label("lg_other" if highlight else "lg_province", lang))
+    if out.any():
+        ax.scatter(x[out], rows[out] + jitter[out], color=ACCENT, marker="D", s=26, label=label("lg_outlier", lang))
+        seen: dict[float, int] = {}
+        for xi, yi, name in sorted(zip(x[out], rows[out], d["province"].to_numpy()[out])):
+            k = seen[yi] = seen.get(yi, -1) + 1  # names of one row take turns above and below, at 3 heights
+            dy = (1 if k % 2 == 0 else -1) * (6 + 7 * (k // 2 % 3))
+            ax.annotate(str(name), (xi, yi), fontsize=7, xytext=(0, dy), textcoords="offset points", ha="center",
+                        va="center")
+    if me.any():
+        ax.scatter(x[me], rows[me], color=SOFT, s=60, zorder=5, label=str(highlight))
+    med = d.groupby("activity", sort=False)["median"].first()
+    ax.scatter(med.to_numpy(dtype=float) / 1e6, [y[a] for a in med.index], marker="|", s=400, color=GREY,
+               linewidths=2, label=label("lg_median_provinces", lang), zorder=4)
+    if len(d):  # nothing scored yet: no log axis (it needs positive data)
+        ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, decimals=0 if v >= 1 else 1)))
+    ax.set_yticks(list(y.values()), [group_label(a, "activity", lang) for a in y], fontsize=8)
+    ax.set_ylim(-0.6, len(acts) - 0.2)
+    ax.set_xlabel(label(f"ax_{measure}", lang))
+    if len(d):  # above the axes, out of the way of the top row's names
+        fig.legend(loc="outside upper center", ncol=4, frameon=False, fontsize=8)
+    else:
+        ax.text(0.5, 0.5, MISSING, transform=ax.transAxes, ha="center", va="center", color=GREY)
+    sns.despine(ax=ax)
+    fig.alt = label("alt_unit_costs", lang).format(provinces=d["province"].nunique(), activities=len(acts),
+                                                   outliers=int(out.sum()))
+    return fig
+
+
 __all__ = ["PALETTE", "ReportFigure", "new_figure", "plot_execution_bars", "plot_lorenz",
            "plot_cumulative_profile", "plot_heatmap", "plot_rates", "plot_funnel", "plot_caterpillar",
-           "plot_cumulative_incidence", "plot_merger"]
+           "plot_cumulative_incidence", "plot_merger", "plot_unit_costs"]

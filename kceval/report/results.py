@@ -13,10 +13,13 @@ import re
 import pandas as pd
 from IPython.display import HTML
 
-from ..display.formats import format_date, format_number
+from ..display.formats import MISSING, format_date, format_number, format_percent
 from ..display.labels import group_label, label
 from ..display.tables import table_html
+from ..metrics.feasibility import approved_by
 from ..metrics.outputs import OUTPUT_UNITS, outputs
+from ..metrics.remedies import KINDS, compare_remedies, remedy_shares
+from ..metrics.spending import leverage
 from ..metrics.unit_costs import cap_check, score_unit_costs, unit_costs
 from ..schema import ACTIVITIES
 from .context import ReportContext
@@ -25,6 +28,7 @@ from .sections import display_name
 # the source report's order, then Decree 45/2012's
 ORDER = ["machinery", "cleaner_production", "fair", "brand", "consulting"]
 ORDER += [a for a in ACTIVITIES if a not in ORDER and a in OUTPUT_UNITS]
+_ORDER_OF = {a: i for i, a in enumerate([*ORDER, "management"])}
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
@@ -95,7 +99,7 @@ def unit_cost_frame(ctx: ReportContext) -> pd.DataFrame:
     s = score_unit_costs(peers.projects, as_of=ctx.as_of, min_projects=MIN_PROJECTS)
     total = unit_costs(peers.projects, as_of=ctx.as_of, by="province")[["province", "activity", "total_per_output"]]
     s = s.merge(total, on=["province", "activity"], how="left")
-    s["_order"] = s["activity"].map({a: i for i, a in enumerate(ORDER)})
+    s["_order"] = s["activity"].map(_ORDER_OF)
     return s.sort_values(["_order", "province"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
 
 
@@ -114,18 +118,22 @@ def unit_cost_table(ctx: ReportContext) -> HTML:
         t = pd.DataFrame({"activity": names, "uc_projects": mine["projects"].to_numpy(),
                           "uc_support_per_output": mine["support_per_output"].to_numpy(),
                           "uc_total_per_output": mine["total_per_output"].to_numpy(),
-                          "uc_median": mine["median"].to_numpy(), "uc_q1": mine["q1"].to_numpy(),
+                          "uc_median": mine["median"].to_numpy(),
+                          "uc_projects_scored": mine["projects_scored"].to_numpy(), "uc_q1": mine["q1"].to_numpy(),
                           "uc_q3": mine["q3"].to_numpy(), "uc_z": mine["log_z"].to_numpy(), "uc_flag": flag})
         formats = {"uc_projects": "int", "uc_support_per_output": "money", "uc_total_per_output": "money",
-                   "uc_median": "money", "uc_q1": "money", "uc_q3": "money", "uc_z": "number"}
+                   "uc_median": "money", "uc_projects_scored": "int", "uc_q1": "money", "uc_q3": "money",
+                   "uc_z": "ratio"}
     else:
         g = s.assign(activity_label=act).groupby("activity", sort=False)
         first = g.first()
         t = pd.DataFrame({
             "activity": first["activity_label"].to_numpy(), "uc_provinces": first["n_scored"].to_numpy(),
+            "uc_projects_scored": first["projects_scored"].to_numpy(),
             "uc_median": first["median"].to_numpy(), "uc_q1": first["q1"].to_numpy(), "uc_q3": first["q3"].to_numpy(),
             "uc_outliers": [", ".join(x["province"][x["outlier"]]) for _, x in g]})
-        formats = {"uc_provinces": "int", "uc_median": "money", "uc_q1": "money", "uc_q3": "money"}
+        formats = {"uc_provinces": "int", "uc_projects_scored": "int", "uc_median": "money", "uc_q1": "money",
+                   "uc_q3": "money"}
     table = table_html(t, lang=lang, formats=formats, labels={c: label(c, lang) for c in t.columns})
     note = label("uc_note", lang).format(as_of=format_date(ctx.as_of, lang), n=MIN_PROJECTS)
     over = cap_check(ctx.selection.projects)
@@ -133,3 +141,106 @@ def unit_cost_table(ctx: ReportContext) -> HTML:
            else label("cap_none", lang))
     return HTML(f'{table}<p class="kc-note" role="note">{html.escape(note)}</p>'
                 f'<p class="kc-note" role="note">{html.escape(cap)}</p>')
+
+
+def unit_cost_ranking(ctx: ReportContext) -> HTML:
+    """The compared provinces ranked by support per output within each activity (1 = the lowest cost), only
+    those with at least :data:`MIN_PROJECTS` done projects; sortable."""
+    lang = ctx.lang
+    s = unit_cost_frame(ctx)
+    s = s[s["scored"].to_numpy()]
+    s = s.assign(_rank=s.groupby("activity")["support_per_output"].rank(method="min"),
+                 _order=s["activity"].map(_ORDER_OF)).sort_values(["_order", "_rank"], kind="mergesort")
+    t = pd.DataFrame({
+        "activity": [group_label(a, "activity", lang) for a in s["activity"]],
+        "uc_rank": [f"{format_number(r, lang)}/{format_number(n, lang)}" for r, n in zip(s["_rank"], s["n_scored"])],
+        "province": s["province"].to_numpy(), "uc_projects": s["projects"].to_numpy(),
+        "uc_support_per_output": s["support_per_output"].to_numpy(), "uc_z": s["log_z"].to_numpy(),
+        "uc_flag": [label("uc_outlier", lang) if o else "" for o in s["outlier"]]})
+    formats = {"uc_projects": "int", "uc_support_per_output": "money", "uc_z": "ratio"}
+    table = table_html(t, lang=lang, formats=formats, labels={c: label(c, lang) for c in t.columns})
+    note = label("uc_rank_note", lang).format(n=MIN_PROJECTS, provinces=s["province"].nunique(), rows=len(s))
+    return HTML(f'<p class="kc-note" role="note">{html.escape(note)}</p>{table}')
+
+
+def leverage_table(ctx: ReportContext) -> HTML:
+    """Leverage by activity (counterpart ÷ support) of the plan year's approved projects, with the share of
+    projects whose counterpart is known (:func:`kceval.metrics.spending.leverage`)."""
+    lang = ctx.lang
+    f = leverage(ctx.selection.projects, by="activity") if len(ctx.selection.projects) else pd.DataFrame(
+        columns=["activity", "n_projects", "coverage", "support_vnd", "counterpart_vnd", "leverage"])
+    f = f.sort_values("activity", key=lambda c: c.map(_ORDER_OF), kind="mergesort")
+    t = pd.DataFrame({"activity": [group_label(a, "activity", lang) for a in f["activity"]],
+                      "lv_projects": f["n_projects"].to_numpy(), "lv_coverage": f["coverage"].to_numpy(),
+                      "lv_support": f["support_vnd"].to_numpy(), "lv_counterpart": f["counterpart_vnd"].to_numpy(),
+                      "lv_leverage": f["leverage"].to_numpy()})
+    formats = {"lv_projects": "int", "lv_coverage": "percent", "lv_support": "money", "lv_counterpart": "money",
+               "lv_leverage": "ratio"}
+    note = label("lv_note", lang)
+    return HTML(table_html(t, lang=lang, formats=formats, labels={c: label(c, lang) for c in t.columns})
+                + f'<p class="kc-note" role="note">{html.escape(note)}</p>')
+
+
+def remedy_years(ctx: ReportContext) -> list[int]:
+    """The plan years pooled to compare pilot and group projects: every year of the history up to the report's
+    (the two kinds are a few percent of the projects of one year)."""
+    return [y for y in ctx.history.years if y <= ctx.year]
+
+
+def remedy_frames(ctx: ReportContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`~kceval.metrics.remedies.remedy_shares` of the projects approved by the report date and
+    :func:`~kceval.metrics.remedies.compare_remedies`, over :func:`remedy_years`."""
+    known = ctx.history.select(year=remedy_years(ctx)).as_of(ctx.as_of)
+    shares = remedy_shares(approved_by(known.projects, ctx.as_of))
+    return shares, compare_remedies(known.projects, known.events, as_of=ctx.as_of)
+
+
+def _with_interval(est: float, low: float, high: float, lang: str, *, kind: str) -> str:
+    """``12,3% (8,1–17,0%)``, ``+2,1 điểm % (−3,0 đến +7,5)`` or ``1,12 (1,02–1,28)``."""
+    if pd.isna(est):
+        return MISSING
+    if kind == "percent":
+        text = format_percent(est, lang)
+        rng = f"{format_percent(low, lang)}–{format_percent(high, lang)}" if pd.notna(low) else ""
+    elif kind == "points":
+        def pp(x: float) -> str:
+            return ("+" if x > 0 else "−" if x < 0 else "") + format_number(abs(x) * 100, lang, decimals=1)
+        text = f"{pp(est)} {label('rm_points', lang)}"
+        rng = f"{pp(low)} {label('rm_to', lang)} {pp(high)}" if pd.notna(low) else ""
+    else:
+        text = format_number(est, lang, decimals=2)
+        rng = f"{format_number(low, lang, decimals=2)}–{format_number(high, lang, decimals=2)}" if pd.notna(low) else ""
+    return f"{text} ({rng})" if rng else text
+
+
+def remedy_table(ctx: ReportContext) -> HTML:
+    """Pilot, group and ordinary projects: their share of projects and money, leverage, and their problem rate,
+    on-time rate and relative unit cost with 95% intervals, each against the ordinary projects; the caveat that
+    the comparison is descriptive."""
+    lang = ctx.lang
+    shares, cmp = remedy_frames(ctx)
+    row = {(r.kind, r.measure): r for r in cmp.itertuples()}
+    cols: dict[str, list] = {c: [] for c in ("rm_kind", "rm_projects", "rm_project_share", "rm_money_share",
+                                               "rm_leverage", "rm_problem", "rm_problem_vs", "rm_on_time",
+                                               "rm_on_time_vs", "rm_cost", "rm_cost_vs")}
+    for kind, sh in zip(KINDS, shares.itertuples()):
+        cols["rm_kind"].append(label(f"rm_{kind}", lang))
+        cols["rm_projects"].append(sh.projects)
+        cols["rm_project_share"].append(sh.project_share)
+        cols["rm_money_share"].append(sh.money_share)
+        cols["rm_leverage"].append(sh.leverage)
+        for m, key, kd in (("problem", "rm_problem", "percent"), ("on_time", "rm_on_time", "percent"),
+                           ("relative_cost", "rm_cost", "ratio")):
+            r = row[kind, m]
+            cols[key].append(_with_interval(r.estimate, r.low, r.high, lang, kind=kd))
+            cols[f"{key}_vs"].append(_with_interval(r.vs_ordinary, r.vs_low, r.vs_high, lang,
+                                                    kind="points" if kd == "percent" else "ratio"))
+    t = pd.DataFrame(cols)
+    formats = {"rm_projects": "int", "rm_project_share": "percent", "rm_money_share": "percent",
+               "rm_leverage": "ratio"}
+    table = table_html(t, lang=lang, formats=formats, sortable=False, labels={c: label(c, lang) for c in t.columns})
+    years = remedy_years(ctx)
+    span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else MISSING
+    note = label("rm_note", lang).format(years=span, as_of=format_date(ctx.as_of, lang))
+    return HTML(f'{table}<p class="kc-note" role="note">{html.escape(note)}</p>'
+                f'<p class="kc-note" role="note">{html.escape(label("rm_caveat", lang))}</p>')

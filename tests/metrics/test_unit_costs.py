@@ -55,6 +55,15 @@ def test_robust_z_is_the_modified_z_of_the_log_costs(projects):
     assert s.loc[~s["scored"], "log_z"].isna().all() and (s.loc[~s["scored"], "projects"] < 3).all()
 
 
+def test_projects_behind_the_median_by_hand(projects):
+    d = pd.Timestamp("2021-12-31")
+    s = score_unit_costs(projects, as_of=d, min_projects=3)
+    done = projects[((projects["accepted_on"] <= d) | (projects["finished_on"] <= d))
+                    & (projects["activity"] == "training") & (projects["output_count"] > 0)]
+    per_province = done.groupby("province").size()
+    assert (s.loc[s["activity"] == "training", "projects_scored"] == per_province[per_province >= 3].sum()).all()
+
+
 def test_score_is_the_same_for_shuffled_rows_and_a_one_province_region(projects):
     a = score_unit_costs(projects, as_of="2021-12-31")
     b = score_unit_costs(projects.sample(frac=1, random_state=5).set_axis(range(7, 7 + len(projects))),

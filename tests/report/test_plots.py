@@ -34,6 +34,12 @@ CIF = pd.DataFrame({"group": "all", "time": [0.0, 10, 20], "estimate": [0, 0.25,
                     "high": [0, 0.5, 0.9]})
 UNITS = pd.DataFrame({"province": ["Đồng Nai", "Bình Dương", "Tây Ninh", "Long An", "Cà Mau", "Bến Tre"],
                       "region": "south", "count": [6, 2, 9, 1, 4, 3], "n": [30, 12, 25, 15, 20, 18]})
+SCORES = pd.DataFrame({"activity": ["machinery"] * 4 + ["training"] * 3,
+                       "province": ["Đồng Nai", "Bình Dương", "Tây Ninh", "Long An", "Đồng Nai", "Cà Mau", "Bến Tre"],
+                       "support_per_output": [150e6, 160e6, 40e6, 1e9, 2.4e6, 2.0e6, 3.1e6],
+                       "scored": [True, True, True, False, True, True, True],
+                       "median": [150e6] * 4 + [2.4e6] * 3,
+                       "outlier": [False, False, True, False, False, False, False]})
 
 
 def _png_size(fig) -> tuple[int, int]:
@@ -52,6 +58,7 @@ def _all_figures(lang="vi"):
         plots.plot_funnel(funnel(UNITS), highlight="Đồng Nai", lang=lang),
         plots.plot_caterpillar(shrink_rates(UNITS), highlight="Đồng Nai", lang=lang),
         plots.plot_cumulative_incidence(CIF, CIF.assign(estimate=CIF["estimate"] / 5), lang=lang),
+        plots.plot_unit_costs(SCORES, highlight="Đồng Nai", lang=lang),
     ]
 
 
@@ -68,7 +75,7 @@ def test_every_figure_is_a_figure_of_report_width_without_glyph_warnings():
 
 
 def test_inputs_not_modified():
-    frames = [EXEC, LORENZ, PROFILE, RATES, CIF, UNITS]
+    frames = [EXEC, LORENZ, PROFILE, RATES, CIF, UNITS, SCORES]
     copies = [f.copy(deep=True) for f in frames]
     _all_figures("en")
     for f, c in zip(frames, copies):
@@ -108,6 +115,23 @@ def test_drawn_data_equal_the_frames():
     ax = plots.plot_rates(RATES, lang="en").axes[0]
     seg = ax.collections[0].get_segments()  # error bars in reversed (bottom-up) order
     np.testing.assert_allclose([s[:, 0] for s in seg], [[0.095, 0.373], [0.006, 0.167]])
+
+
+def test_unit_cost_dots_are_the_scored_provinces_in_million_on_a_log_axis():
+    fig = plots.plot_unit_costs(SCORES, lang="en")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and "VND million, log scale" in ax.get_xlabel()
+    ticks = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
+    assert ticks == {"Machinery and equipment": 1, "Vocational training": 0}  # the frame's first activity on top
+    dots, outliers, medians = (c.get_offsets() for c in ax.collections)
+    assert len(dots) + len(outliers) == int(SCORES["scored"].sum())  # Long An (2 projects) is not drawn
+    assert sorted(dots[:, 0]) == pytest.approx([2.0, 2.4, 3.1, 150, 160])
+    assert outliers[:, 0].tolist() == pytest.approx([40.0])  # Tây Ninh, named beside its dot
+    assert [t.get_text() for t in ax.texts] == ["Tây Ninh"]
+    assert sorted(medians[:, 0]) == pytest.approx([2.4, 150])
+    assert "2 activities" in fig.describe() and "1 outlying" in fig.describe()
+    empty = plots.plot_unit_costs(SCORES.iloc[:0], lang="vi")  # nothing scored yet: a dash, no error
+    assert [t.get_text() for t in empty.axes[0].texts] == ["—"]
 
 
 def test_caterpillar_ranks_by_shrunken_rate():

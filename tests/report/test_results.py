@@ -4,11 +4,21 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 
-from kceval.display.formats import format_money
+from kceval.display.formats import format_money, format_percent
+from kceval.metrics.remedies import compare_remedies
+from kceval.metrics.unit_costs import score_unit_costs
 from kceval.paths import SAMPLE_DIR
 from kceval.report.context import open_report
-from kceval.report.results import outputs_table, unit_cost_table
+from kceval.report.results import (
+    leverage_table,
+    outputs_table,
+    remedy_table,
+    unit_cost_frame,
+    unit_cost_ranking,
+    unit_cost_table,
+)
 
 
 def _text(html: str) -> str:
@@ -45,3 +55,53 @@ def test_reconciliation_shows_words_not_codes():
         assert code not in vi, code
     en = _text(reconciliation_table(open_report(region="south", year=2019, as_of="2019-06-30", lang="en")).data)
     assert "Fair participations" in en and "fair_participations" not in en
+
+
+def test_the_ranking_lists_only_provinces_with_enough_projects_cheapest_first():
+    ctx = open_report(region="south", year=2019, lang="en")
+    html = unit_cost_ranking(ctx).data
+    s = score_unit_costs(ctx.ds.select(year=2019, region="south").projects, as_of=ctx.as_of)
+    scored = s[s["scored"]]
+    text = _text(html)
+    assert f"{scored['province'].nunique()} provinces, {len(scored)} rows" in text
+    rows = re.findall(r"<tr>(.*?)</tr>", html)[1:]
+    assert len(rows) == len(scored)
+    machinery = scored[scored["activity"] == "machinery"].sort_values(["support_per_output", "province"])  # ties: A–Z
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows]
+    listed = [c[2] for c in cells if c[0] == "Machinery and equipment"]
+    assert listed == machinery["province"].tolist()  # rank 1 is the lowest cost
+    assert [c[1] for c in cells if c[0] == "Machinery and equipment"][0] == f"1/{len(machinery)}"
+    assert (scored["projects"] >= 3).all()
+
+
+def test_the_region_table_shows_the_projects_behind_each_median():
+    ctx = open_report(region="south", year=2019, lang="en")
+    s = unit_cost_frame(ctx)
+    behind = s[s["scored"]].groupby("activity")["projects"].sum()
+    text = _text(unit_cost_table(ctx).data)
+    assert "Projects behind the median" in text
+    assert f"Machinery and equipment {s[s['scored'] & (s['activity'] == 'machinery')].shape[0]} " \
+           f"{behind['machinery']} " in text
+
+
+def test_leverage_by_activity_by_hand():
+    ctx = open_report(province="Đồng Nai", year=2019, lang="en")
+    p = pd.read_csv(SAMPLE_DIR / "projects.csv")
+    p = p[(p["year"] == 2019) & (p["province"] == "Đồng Nai") & (p["activity"] == "machinery")]
+    k = p[p["counterpart_vnd"].notna()]
+    want = f"{k['counterpart_vnd'].sum() / k['support_vnd'].sum():.2f}"
+    assert f"Machinery and equipment {len(p)} " in _text(leverage_table(ctx).data)
+    assert want in _text(leverage_table(ctx).data)
+
+
+@pytest.mark.parametrize("lang, caveat", [("vi", "So sánh chỉ mang tính mô tả"),
+                                          ("en", "The comparison is descriptive")])
+def test_pilot_and_group_table_states_its_figures_years_and_caveat(lang, caveat):
+    ctx = open_report(region="south", year=2019, as_of="2019-06-30", lang=lang)
+    text = _text(remedy_table(ctx).data)
+    known = ctx.history.select(year=[2018, 2019]).as_of(ctx.as_of)
+    c = compare_remedies(known.projects, known.events, as_of=ctx.as_of).set_index(["kind", "measure"])
+    pilot = c.loc[("pilot", "problem")]
+    assert f"{format_percent(pilot['estimate'], lang)} ({format_percent(pilot['low'], lang)}–" \
+           f"{format_percent(pilot['high'], lang)})" in text
+    assert caveat in text and "2018–2019" in text

@@ -1,0 +1,76 @@
+"""The figure every report plot draws on: :class:`ReportFigure` (one PNG at its own dpi, with alt text), the
+report width, the palette and the small helpers the ``plot_*`` functions of :mod:`kceval.report.plots` share.
+"""
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import pandas as pd
+import seaborn as sns
+from IPython.display import display
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from ..display.formats import MISSING
+from ..errors import ParameterError
+
+WIDTH = 9.0
+DPI = 90
+PALETTE = sns.color_palette("colorblind", 8).as_hex()
+MAIN, ACCENT, SOFT, GREY = PALETTE[0], PALETTE[3], PALETTE[2], "#888888"
+
+
+class ReportFigure(Figure):
+    """A matplotlib Figure that displays itself in Jupyter as one PNG at its own dpi, with alt text.
+
+    ``_ipython_display_`` takes precedence over the inline backend's Figure formatter, so the
+    size, dpi and the image's alternative text (``alt``, default: the axis labels) are ours.
+    """
+
+    alt: str = ""
+
+    def describe(self) -> str:
+        """Alternative text: ``alt`` if set, else the first axes' title and axis labels."""
+        if self.alt or not self.axes:
+            return self.alt
+        ax = self.axes[0]
+        return " — ".join(t for t in (ax.get_title(), ax.get_ylabel(), ax.get_xlabel()) if t)
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=self.dpi, facecolor="white")
+        return buf.getvalue()
+
+    def _ipython_display_(self) -> None:
+        display({"image/png": base64.b64encode(self._repr_png_()).decode("ascii"), "text/plain": repr(self)},
+                metadata={"image/png": {"alt": self.describe()}}, raw=True)
+
+    def __repr__(self) -> str:
+        return f"<ReportFigure: {self.describe()}>"
+
+
+def new_figure(height: float = 3.6, ncols: int = 1) -> tuple[ReportFigure, Any]:
+    """A report-width figure and its axes (object API, no pyplot state)."""
+    fig = ReportFigure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    axes = fig.subplots(1, ncols)
+    return fig, axes
+
+
+def need_columns(frame: Any, cols: set[str], name: str, source: str) -> None:
+    if not isinstance(frame, pd.DataFrame) or not cols <= set(frame.columns):
+        got = sorted(frame.columns) if isinstance(frame, pd.DataFrame) else type(frame).__name__
+        raise ParameterError(f"`{name}` must be a frame from {source} with columns {sorted(cols)}; received {got}")
+
+
+def add_legend(ax: Any, **kw: Any) -> None:
+    """A legend when something is labelled; an empty selection (no project yet) gets a dash instead."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**kw)
+    if not ax.has_data():
+        ax.text(0.5, 0.5, MISSING, transform=ax.transAxes, ha="center", va="center", color=GREY)
+
+
+def percent_axis(ax: Any, axis: str = "y") -> None:
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(1.0, decimals=0))
