@@ -24,90 +24,117 @@ from .version import __version__
 
 def _reading_options(p: argparse.ArgumentParser) -> None:
     """What `validate` and `import` say about sheets: hints for what a sheet does not state, and how to read it."""
-    p.add_argument("--money-unit", choices=list(MONEY_UNITS), help="unit of money columns when a sheet states none")
-    p.add_argument("--as-of", help="as-of date (YYYY-MM-DD) when a sheet states none")
-    p.add_argument("--year", type=int, help="plan year when a sheet states none")
-    p.add_argument("--province", help="province when a sheet states none")
-    p.add_argument("--source", choices=SOURCES, help="source of funds when a sheet states none")
-    p.add_argument("--columns", metavar="MAP.toml", help="mapping file naming headers kceval does not know")
+    p.add_argument("--money-unit", choices=list(MONEY_UNITS),
+                   help="unit of money columns when a sheet states none, e.g. trieu")
+    p.add_argument("--as-of", metavar="DATE", help="as-of date when a sheet states none, e.g. 2019-06-30")
+    p.add_argument("--year", type=int, help="plan year when a sheet states none, e.g. 2019")
+    p.add_argument("--province", help="province when a sheet states none, e.g. 'Đồng Nai'")
+    p.add_argument("--source", choices=SOURCES, help="source of funds when a sheet states none, e.g. local")
+    p.add_argument("--columns", metavar="MAP.toml", help="mapping file naming headers kceval does not know, "
+                                                         "e.g. columns.toml")
     p.add_argument("--include-hidden", action="store_true", help="read hidden sheets too (skipped by default)")
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kceval", description="Evaluate the khuyến công programme.")
-    p.add_argument("--version", action="store_true", help="print the version and exit")
-    sub = p.add_subparsers(dest="command")
+def _sub(sub: Any, name: str, summary: str, example: str, description: str | None = None) -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary and an epilog showing one example command."""
+    return sub.add_parser(name, help=summary, description=description or summary[:1].upper() + summary[1:] + ".",
+                          epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    v = sub.add_parser("validate", help="check input files; exit 1 when errors are found")
-    v.add_argument("paths", nargs="+", help="a folder of canonical tables or provincial spreadsheets")
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kceval", description="Evaluate the khuyến công programme.",
+                                epilog="example:\n  kceval batch --year 2019 --as-of 2019-06-30\n"
+                                       "run `kceval COMMAND --help` for a command's options",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = _sub(sub, "validate", "check input files; exit 1 when errors are found",
+             "kceval validate data/sample --json")
+    v.add_argument("paths", nargs="+", help="a folder of canonical tables or provincial spreadsheets, e.g. data/raw")
     v.add_argument("--json", action="store_true", help="print every problem as JSON")
     _reading_options(v)
 
-    i = sub.add_parser("import", help="messy inputs in, canonical tables out (all or nothing)",
-                       description="Read provincial report files (.xlsx .xls .ods .csv .txt .parquet) into "
-                                   "canonical tables. With any error nothing is written, unless --keep-going.")
-    i.add_argument("paths", nargs="+", help="files or folders to read")
-    i.add_argument("--out", help="output folder (required unless --explain)")
+    i = _sub(sub, "import", "messy inputs in, canonical tables out (all or nothing)",
+             "kceval import data/raw/dong-nai-2019.xlsx --out data/clean",
+             "Read provincial report files (.xlsx .xls .ods .csv .txt .parquet) into canonical tables. With any "
+             "error nothing is written, unless --keep-going.")
+    i.add_argument("paths", nargs="+", help="files or folders to read, e.g. data/raw")
+    i.add_argument("--out", help="output folder (required unless --explain), e.g. data/clean")
     i.add_argument("--explain", action="store_true",
                    help="print the layout found in each sheet (title, header, columns, sections, totals) and stop")
     i.add_argument("--keep-going", action="store_true",
                    help="with errors, still write the good rows, and every excluded row to rejected.csv")
     _reading_options(i)
-    i.add_argument("--format", choices=("csv", "parquet"), default="csv", help="format of the tables written")
+    i.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                   help="format of the tables written, e.g. parquet (default: csv)")
 
-    s = sub.add_parser("sample", help="write the calibrated synthetic sample data")
-    s.add_argument("--out", required=True, help="output folder")
+    s = _sub(sub, "sample", "write the calibrated synthetic sample data", "kceval sample --out /tmp/sample")
+    s.add_argument("--out", required=True, help="output folder, e.g. /tmp/sample")
 
-    m = sub.add_parser("summary", help="headline figures for a province, a region or the country")
-    m.add_argument("--data", default="", help="data folder (default: the bundled sample)")
-    m.add_argument("--year", required=True, type=int, help="plan year, e.g. 2026")
-    m.add_argument("--as-of", help=AS_OF_HELP)
+    m = _sub(sub, "summary", "headline figures for a province, a region or the country",
+             "kceval summary --province 'Đồng Nai' --year 2019 --as-of 2019-06-30 --json")
+    m.add_argument("--data", default="", help=DATA_HELP)
+    m.add_argument("--year", required=True, type=int, help=YEAR_HELP)
+    m.add_argument("--as-of", metavar="DATE", help=AS_OF_HELP)
     g = m.add_mutually_exclusive_group()
     g.add_argument("--province", help=PROVINCE_HELP)
-    g.add_argument("--region", choices=REGIONS)
+    g.add_argument("--region", choices=REGIONS, help=REGION_HELP)
     _basis_options(m)
     m.add_argument("--json", action="store_true", help="print the figures as JSON")
 
-    r = sub.add_parser("report", help="render one report (executed notebook + HTML)")
+    r = _sub(sub, "report", "render one report (executed notebook + HTML)",
+             "kceval report --province 'Đồng Nai' --year 2019 --as-of 2019-06-30 --lang en")
     g = r.add_mutually_exclusive_group(required=True)
-    g.add_argument("--province")
-    g.add_argument("--region")
-    g.add_argument("--national", action="store_true")
-    r.add_argument("--year", required=True, help="plan year, e.g. 2026")
-    r.add_argument("--as-of", default="", help=AS_OF_HELP)
+    g.add_argument("--province", help=PROVINCE_HELP)
+    g.add_argument("--region", help=REGION_HELP)
+    g.add_argument("--national", action="store_true", help="the report of the whole country")
+    r.add_argument("--year", required=True, help=YEAR_HELP)
+    r.add_argument("--as-of", metavar="DATE", default="", help=AS_OF_HELP)
     _basis_options(r)
-    r.add_argument("--lang", default="vi", help="vi (default) or en")
-    r.add_argument("--data", default="", help="data folder (default: the bundled sample)")
-    r.add_argument("--out", default="reports", help="output folder (default: reports)")
-    r.add_argument("--timeout", type=int, default=600, help="seconds before a report is stopped")
+    r.add_argument("--lang", default="vi", help="report language: vi (default) or en, e.g. en")
+    r.add_argument("--data", default="", help=DATA_HELP)
+    r.add_argument("--out", default="reports", help=OUT_HELP)
+    r.add_argument("--timeout", type=int, default=600, help=TIMEOUT_HELP)
 
-    b = sub.add_parser("batch", help="render every report of a year (warm kernels, parallel, incremental)")
-    b.add_argument("--year", required=True, help="plan year, e.g. 2026")
-    b.add_argument("--as-of", default="", help=AS_OF_HELP)
-    b.add_argument("--level", default="all", help="province, region, national or all (default)")
-    b.add_argument("--province", nargs="+", help="only these provinces (from 2025: units; an old name is its unit)")
+    b = _sub(sub, "batch", "render every report of a year (warm kernels, parallel, incremental)",
+             "kceval batch --year 2019 --as-of 2019-06-30 --lang both --jobs 2")
+    b.add_argument("--year", required=True, help=YEAR_HELP)
+    b.add_argument("--as-of", metavar="DATE", default="", help=AS_OF_HELP)
+    b.add_argument("--level", default="all", help="province, region, national or all (default), e.g. region")
+    b.add_argument("--province", nargs="+", help="only these provinces (from 2025: units; an old name is its unit), "
+                                                 "e.g. 'Đồng Nai' 'Bình Phước'")
     _basis_options(b)
-    b.add_argument("--lang", default="vi", help="vi (default), en or both")
-    b.add_argument("--data", default="", help="data file or folder (default: the bundled sample)")
-    b.add_argument("--out", default="reports", help="output folder (default: reports)")
-    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    b.add_argument("--lang", default="vi", help="vi (default), en or both, e.g. both")
+    b.add_argument("--data", default="", help=DATA_HELP)
+    b.add_argument("--out", default="reports", help=OUT_HELP)
+    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores), e.g. 2")
     b.add_argument("--force", action="store_true", help="render even unchanged reports")
-    b.add_argument("--timeout", type=int, default=600, help="seconds before a report is stopped")
-    b.add_argument("--executor", default="local", help="local (default) or dask")
-    b.add_argument("--scheduler", help="Dask scheduler address for --executor dask")
+    b.add_argument("--timeout", type=int, default=600, help=TIMEOUT_HELP)
+    b.add_argument("--executor", default="local", help="local (default) or dask, e.g. dask")
+    b.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786")
     return p
 
 
-AS_OF_HELP = "YYYY-MM-DD (default: 31 December of the year; for a year in progress, the data's last day)"
-PROVINCE_HELP = "a province in any spelling; from 2025 a unit of the 34 (an old name is read as its unit)"
+YEAR_HELP = "plan year, e.g. 2026"
+AS_OF_HELP = ("report date, e.g. 2019-06-30 (default: 31 December of the year; for a year in progress, the data's "
+              "last day)")
+PROVINCE_HELP = ("a province in any spelling, e.g. 'Đồng Nai' or 'dong nai'; from 2025 a unit of the 34 (an old "
+                 "name is read as its unit)")
+REGION_HELP = "north, central or south, e.g. south"
+DATA_HELP = "data file or folder, e.g. data/clean (default: the bundled sample)"
+OUT_HELP = "output folder under which the reports are written, e.g. reports/2019 (default: reports)"
+TIMEOUT_HELP = "seconds before a report is stopped, e.g. 300 (default: 600)"
 
 
 def _basis_options(p: argparse.ArgumentParser) -> None:
     """The unit basis of a report (DESIGN.md §2: per unit of 2025 from 2025) and the units' regions."""
     p.add_argument("--units", default="", choices=("", "2025"),
-                   help="2025: a year before 2025 on the basis of the 34 units of 2025 (default: by the year)")
+                   help="2025: a year before 2025 on the basis of the 34 units of 2025, e.g. 2025 (default: by "
+                        "the year)")
     p.add_argument("--regions", default="", metavar="FILE",
-                   help="CSV of the units' regions (unit_2025,region) replacing kceval's stated assumption")
+                   help="CSV of the units' regions (unit_2025,region) replacing kceval's stated assumption, "
+                        "e.g. regions.csv")
 
 
 def _read(a: argparse.Namespace) -> Any:

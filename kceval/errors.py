@@ -22,6 +22,15 @@ class ParameterError(KcevalError):
     """A function or command argument is not one of the allowed values."""
 
 
+class TooFewEvents(KcevalError):
+    """A model was not fitted: too few events for its parameters (the counts are kept, so that a report can say
+    it in its own language)."""
+
+    def __init__(self, message: str, *, n_events: int, n_other: int, n_params: int, needed: int) -> None:
+        super().__init__(message)
+        self.n_events, self.n_other, self.n_params, self.needed = n_events, n_other, n_params, needed
+
+
 class OutputError(KcevalError):
     """The output folder cannot be written safely: locked by another batch, full, read-only, or a link leading out."""
 

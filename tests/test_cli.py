@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import kceval
 from kceval.cli import main
 from kceval.paths import SAMPLE_DIR
 from tests.support import BAD_INPUTS
@@ -290,3 +291,25 @@ def test_summary_notes_errors_of_rows_left_out_while_reading(capsys):
     assert code == 2  # no year in the data: the figures cannot be computed, but the note says why
     assert err.startswith("note: 3 error(s) in the data; the rows concerned were left out when reading (")
     assert "unknown province …: 1" in err
+
+
+def test_every_option_says_what_it_takes_with_an_example():
+    import argparse
+
+    from kceval.cli import _parser
+
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == {"validate", "import", "sample", "summary", "report", "batch"}
+    for name, p in sub.choices.items():
+        assert f"kceval {name} " in (p.epilog or ""), name  # one example command per subcommand
+        for a in p._actions:
+            if isinstance(a, argparse._HelpAction):
+                continue
+            assert a.help, (name, a.dest)
+            if a.nargs != 0:  # an option that takes a value shows one
+                assert "e.g." in a.help, (name, a.dest, a.help)
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == kceval.__version__

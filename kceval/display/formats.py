@@ -107,6 +107,33 @@ def money_unit(vnd: Any) -> str:
     return "dong"
 
 
+def column_money_unit(values: Any) -> str:
+    """The one unit of a table column of money: ``ty`` when its typical (median) amount reaches a tỷ, else
+    ``trieu``, so that a column reads "3.848,0 / 67,0 / 794,0" (triệu) rather than "3,848 / 0,067 / 0,794" (tỷ).
+
+    Examples
+    --------
+    >>> column_money_unit([3_848_000_000, 67_000_000, 794_000_000]), column_money_unit([85_865_000_000, 9e8, 2e9])
+    ('trieu', 'ty')
+    """
+    v = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").abs()
+    v = v[v > 0]
+    return "ty" if len(v) and float(v.median()) >= MONEY_UNITS["ty"] else "trieu"
+
+
+def money_header(header: str, unit: str, lang: str = "vi") -> str:
+    """A column header with its money unit: ``Kế hoạch (tỷ đồng)`` / ``Plan (VND billion)``.
+
+    Examples
+    --------
+    >>> money_header("Kế hoạch", "ty", "vi"), money_header("Plan", "trieu", "en")
+    ('Kế hoạch (tỷ đồng)', 'Plan (VND million)')
+    """
+    u = _check_unit(unit)
+    word = label(f"unit_{u}", check_lang(lang))
+    return f"{header} ({word})" if lang == "vi" else f"{header} (VND {word})".replace(" )", ")")
+
+
 def _check_unit(unit: str) -> str:
     u = _UNIT_ALIASES.get(str(unit).lower(), str(unit).lower())
     if u not in MONEY_UNITS:
@@ -115,7 +142,8 @@ def _check_unit(unit: str) -> str:
     return u
 
 
-def format_money(vnd: Any, lang: str = "vi", *, unit: str | None = None, decimals: int | None = None) -> str:
+def format_money(vnd: Any, lang: str = "vi", *, unit: str | None = None, decimals: int | None = None,
+                 word: bool = True) -> str:
     """An amount of VND in words a reader expects: ``85,865 tỷ đồng`` / ``VND 85.865 billion``.
 
     Parameters
@@ -128,6 +156,9 @@ def format_money(vnd: Any, lang: str = "vi", *, unit: str | None = None, decimal
         ``ty``) or its word (đồng, nghìn, triệu, tỷ; thousand, million, billion); default by magnitude.
     decimals : int, optional
         Decimals after scaling; default 3 for tỷ, 1 for triệu, 0 otherwise.
+    word : bool
+        With the unit's word (default); ``False`` gives the bare number, for a table column whose header
+        carries the unit (:func:`money_header`).
 
     Examples
     --------
@@ -142,10 +173,12 @@ def format_money(vnd: Any, lang: str = "vi", *, unit: str | None = None, decimal
     u = _check_unit(unit) if unit is not None else money_unit(vnd)
     dec = UNIT_DECIMALS[u] if decimals is None else int(decimals)
     num = _fmt(_decimal(vnd) / MONEY_UNITS[u], dec, lang)
-    word = label(f"unit_{u}", lang)
+    if not word:
+        return num
+    name = label(f"unit_{u}", lang)
     if lang == "vi":
-        return f"{num} {word}"
-    return f"VND {num} {word}".rstrip()
+        return f"{num} {name}"
+    return f"VND {num} {name}".rstrip()
 
 
 def format_percent(fraction: Any, lang: str = "vi", *, decimals: int = 1) -> str:

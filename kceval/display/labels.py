@@ -24,7 +24,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "parameter": ("Tham số", "Parameter"),
     "value": ("Giá trị", "Value"),
     "provenance": ("Nguồn gốc và tái lập", "Provenance and reproducibility"),
-    "synthetic_banner": ("Dữ liệu mẫu tổng hợp (synthetic sample data) — không phải số liệu thật", "Dữ liệu mẫu tổng hợp (synthetic sample data) — not real figures"),
+    "synthetic_banner": ("Dữ liệu mẫu tổng hợp — không phải số liệu thật", "Synthetic sample data — not real figures"),
     "report_failed": ("Báo cáo lỗi", "Report failed"),
     "failed_banner": ("Báo cáo không chạy hết: đã xảy ra lỗi", "The report did not run to the end: an error occurred"),
     "error": ("Lỗi", "Error"),
@@ -188,6 +188,18 @@ LABELS: dict[str, tuple[str, str]] = {
                   "đề án nhóm.", "The comparison is descriptive: pilot and group projects are chosen for what they are "
                   "(size, preparation, activity), so a difference is not the effect of being a pilot or group "
                   "project."),
+    "card_peers_region": ("Trung vị các tỉnh trong vùng", "Median of the region's provinces"),
+    "card_peers_all": ("Trung vị các tỉnh", "Median of the provinces"),
+    "card_gap": ("còn thiếu {gap}", "{gap} short of 100%"),
+    "card_result": ("Kết quả", "Result"),
+    "card_execution": ("Tỷ lệ giải ngân", "Execution rate"),
+    "card_forecast": ("Dự báo cuối năm", "Year-end forecast"),
+    "card_problem": ("Đề án gặp vấn đề", "Projects with a problem"),
+    "card_on_time": ("Hoàn thành đúng hạn", "Delivered on time"),
+    "card_no_result": ("chưa có đề án hoàn thành", "no project done yet"),
+    "alt_heatmap": ("Bản đồ nhiệt tỷ lệ giải ngân (%): {rows} dòng × {cols} cột; ô càng sáng tỷ lệ càng cao, ô trống "
+                    "là không có đề án.", "Heat map of execution rates (%): {rows} rows × {cols} columns; brighter "
+                    "cells have higher rates, an empty cell has no project."),
     "alt_unit_costs": ("Biểu đồ điểm chi phí trên một đơn vị kết quả của {provinces} tỉnh theo {activities} hoạt "
                        "động, thang logarit; {outliers} điểm khác thường được tô màu và ghi tên.",
                        "Dot plot of the support per output of {provinces} provinces in {activities} activities, log "
@@ -199,6 +211,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "national": ("Toàn quốc", "National"),
     "year": ("Năm", "Year"),
     "as_of": ("Tính đến ngày", "As of"),
+    "data": ("Dữ liệu", "Data"),
+    "lang": ("Ngôn ngữ", "Language"),
+    "units": ("Đơn vị hành chính", "Administrative units"),
+    "regions": ("Vùng của các đơn vị năm 2025", "Regions of the 2025 units"),
+    "pv_sample": ("dữ liệu mẫu tổng hợp kèm theo kceval", "the synthetic sample bundled with kceval"),
+    "pv_as_of_default": ("ngày cuối năm, hoặc ngày cuối của dữ liệu nếu năm chưa kết thúc",
+                         "31 December, or the data's last day for a year in progress"),
+    "pv_lang_vi": ("Tiếng Việt", "Vietnamese"), "pv_lang_en": ("Tiếng Anh", "English"),
+    "pv_units_default": ("theo năm kế hoạch (63 tỉnh trước năm 2025, 34 đơn vị từ năm 2025)",
+                         "by plan year (63 provinces before 2025, 34 units from 2025)"),
+    "pv_units_2025": ("34 tỉnh, thành phố sau sắp xếp năm 2025", "the 34 units of 2025"),
+    "pv_regions_default": ("giả định của kceval (vùng của tỉnh cũ đặt trung tâm hành chính)",
+                           "kceval's assumption (the region of the old province of the seat)"),
     "plan": ("Kế hoạch", "Plan"),
     "executed": ("Đã giải ngân", "Executed"),
     "rate": ("Tỷ lệ giải ngân", "Execution rate"),
@@ -286,6 +311,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "odds_ratio": ("Tỷ số chênh", "Odds ratio"),
     "risk_caption": ("Hồi quy logistic, sai số chuẩn theo cụm tỉnh: {n} đề án đã theo dõi đủ {days} ngày kể từ khi phê duyệt, {events} đề án gặp vấn đề trong {days} ngày đó, AUC {auc}", "Logistic regression, province-clustered standard errors: {n} projects followed for {days} days from approval, {events} with a problem within those {days} days, AUC {auc}"),
     "risk_unfit": ("Không ước lượng mô hình rủi ro:", "The risk model was not fitted:"),
+    "risk_few_events": ("chỉ có {events} đề án gặp vấn đề và {other} đề án không gặp vấn đề cho {params} tham số, trong "
+                        "khi quy tắc cần ít nhất 10 đề án mỗi loại và 10 đề án của loại ít hơn cho mỗi tham số (ở đây "
+                        "{needed}). Hãy mở rộng phạm vi (thêm năm hoặc thêm tỉnh).",
+                        "{events} projects with a problem and {other} without for {params} parameters, where the rule "
+                        "is at least 10 of each and 10 of the rarer outcome per parameter ({needed} here). Widen the "
+                        "selection (more years or provinces)."),
+    "risk_other": ("mô hình không hội tụ hoặc dữ liệu không đủ để ước lượng.",
+                   "the model did not converge or the data cannot identify it."),
     "risk_log_support": ("Log kinh phí hỗ trợ", "Log support"),
     "risk_pilot": ("Đề án điểm", "Pilot project"),
     "risk_counterpart_share": ("Tỷ lệ vốn đối ứng", "Counterpart share"),
@@ -326,6 +359,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "table": ("Bảng dữ liệu", "Table"),
     "rows_read": ("Số dòng đọc", "Rows read"),
     "rows_excluded": ("Số dòng loại", "Rows excluded"),
+    "problem_other": ("vấn đề khác trong dữ liệu (chi tiết: lệnh kceval validate)",
+                      "another problem in the data (details: kceval validate)"),
+    "column": ("Cột", "Column"),
+    "sev_error": ("Lỗi (dòng bị loại)", "Error (row excluded)"),
+    "sev_warning": ("Cảnh báo (dòng được giữ)", "Warning (row kept)"),
     "severity": ("Mức độ", "Severity"),
     "message": ("Vấn đề", "Problem"),
     "rows": ("Số dòng", "Rows"),

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..checks import to_date
 from ..errors import ParameterError
-from .formats import KINDS, format_value, is_missing, money_unit
+from .formats import KINDS, column_money_unit, format_value, is_missing, money_header
 from .labels import check_lang, has_label, label
 
 _NUMERIC = {"money", "percent", "int", "number", "ratio"}
@@ -45,12 +45,6 @@ def sort_key(x: Any, kind: str) -> str:
     return str(x)
 
 
-def _column_unit(values: pd.Series) -> str:
-    """One money unit for a whole column (by its largest magnitude) so the figures line up."""
-    v = pd.to_numeric(values, errors="coerce").abs().max()
-    return money_unit(None if pd.isna(v) else int(v))
-
-
 def table_html(
     df: pd.DataFrame,
     *,
@@ -69,8 +63,9 @@ def table_html(
         The rows to show (not modified).
     lang : {'vi', 'en'}
     formats : dict, optional
-        Column -> 'money' | 'percent' | 'int' | 'number' | 'ratio' (two decimals) | 'date' | 'text'. Columns not listed
-        are text. Money columns share one unit chosen by the column's largest value.
+        Column -> 'money' | 'percent' | 'int' | 'number' | 'ratio' (two decimals) | 'date' | 'text'. Columns not
+        listed are text. A money column has one unit, triệu or tỷ đồng, chosen by its typical amount
+        (:func:`~kceval.display.formats.column_money_unit`), named in its header; its cells are plain numbers.
     sortable : bool
         Add the ``kc-sortable`` class (clicking a header sorts by ``data-sort``).
     caption : str, optional
@@ -89,7 +84,8 @@ def table_html(
     Examples
     --------
     >>> df = pd.DataFrame({"province": ["A"], "plan": [85_865_000_000]})
-    >>> "85,865 tỷ đồng" in table_html(df, lang="vi", formats={"plan": "money"})
+    >>> t = table_html(df, lang="vi", formats={"plan": "money"})
+    >>> "Kế hoạch (tỷ đồng)</th>" in t and ">85,865</td>" in t
     True
     """
     check_lang(lang)
@@ -110,14 +106,11 @@ def table_html(
     esc = html.escape
     cols = list(data.columns)
     kinds = [formats.get(c, "text") for c in cols]
-    units = {c: _column_unit(data[c]) for c, k in zip(cols, kinds) if k == "money"}
+    units = {c: column_money_unit(data[c]) for c, k in zip(cols, kinds) if k == "money"}
 
     def header(c: Any) -> str:
-        if c in labels:
-            return str(labels[c])
-        if has_label(c):
-            return label(c, lang)
-        return str(c)
+        text = str(labels[c]) if c in labels else label(c, lang) if has_label(c) else str(c)
+        return money_header(text, units[c], lang) if c in units else text
 
     cls = "kc-table kc-sortable" if sortable else "kc-table"
     out = [f'<table class="{cls}" lang="{lang}">']
@@ -135,7 +128,7 @@ def table_html(
         out.append("<tr>")
         for c, k, values in zip(cols, kinds, columns):
             x = values[r]
-            kw = {"unit": units[c]} if k == "money" else {}
+            kw = {"unit": units[c], "word": False} if k == "money" else {}
             text = format_value(x, k, lang, **kw)
             num = " kc-num" if k in _NUMERIC else ""
             out.append(f'<td class="kc-{k}{num}" data-sort="{esc(sort_key(x, k))}">{esc(text)}</td>')

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks import to_date
-from ..errors import KcevalError, ParameterError
+from ..errors import ParameterError, TooFewEvents
 from .feasibility import problem_flags
 
 MIN_EVENTS = 10
@@ -162,7 +162,7 @@ def check_events(n_events: int, n: int, n_params: int, *, survival: bool = False
     >>> check_events(50, 1000, 12)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kceval.errors.KcevalError: too few events to fit the model: 50 events and 950 non-events for 12 ...
+    kceval.errors.TooFewEvents: too few events to fit the model: 50 events and 950 non-events for 12 ...
     """
     rare = n_events if survival else min(n_events, n - n_events)
     few_other = False if survival else n - n_events < MIN_EVENTS
@@ -171,7 +171,8 @@ def check_events(n_events: int, n: int, n_params: int, *, survival: bool = False
                 f"{EVENTS_PER_PARAMETER} events per parameter" if survival else
                 f"{n_events} events and {n - n_events} non-events for {n_params} parameters; the rule is ≥ "
                 f"{MIN_EVENTS} of each and ≥ {EVENTS_PER_PARAMETER} of the rarer outcome per parameter")
-        raise KcevalError(f"too few events to fit the model: {what} (≥ {EVENTS_PER_PARAMETER * n_params} here). "
-                          "Widen the selection (more years or provinces).")
+        raise TooFewEvents(f"too few events to fit the model: {what} (≥ {EVENTS_PER_PARAMETER * n_params} here). "
+                           "Widen the selection (more years or provinces).", n_events=n_events,
+                           n_other=n - n_events, n_params=n_params, needed=EVENTS_PER_PARAMETER * n_params)
 
 

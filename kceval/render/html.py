@@ -27,7 +27,8 @@ from typing import Any
 
 import nbformat
 
-from ..display.labels import LANGS, check_lang, has_label, label
+from ..display.formats import format_date
+from ..display.labels import LANGS, check_lang, group_label, has_label, label
 from ..display.tables import table_key_values
 from ..headline.handover import HEADLINE_MIME
 from ..paths import TEMPLATE_DIR
@@ -98,7 +99,8 @@ def add_toc_anchors(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
             if m and len(m.group(1)) <= TOC_LEVELS and _plain(m.group(2)):
                 anchor = f"kc-sec-{len(toc) + 1}"
                 toc.append((len(m.group(1)), anchor, _plain(m.group(2))))
-                lines += [f'<div id="{anchor}" class="kc-anchor"></div>', ""]
+                level = len(m.group(1))  # a top-level section starts a new printed page (kc.css)
+                lines += [f'<div id="{anchor}" class="kc-anchor kc-anchor-{level}"></div>', ""]
             lines.append(line)
         cell.source = "\n".join(lines)
     return toc
@@ -127,7 +129,9 @@ def toc_html(toc: list[tuple[int, str, str]], lang: str) -> str:
         parts.append("</ol></li>")
         depth -= 1
     title = html.escape(label("contents", lang))
-    return f'<nav class="kc-toc" aria-label="{title}"><h2>{title}</h2>{"".join(parts)}</ol></nav>'
+    # a <details> so that the contents fold away on a phone (kc.js closes it on narrow screens)
+    return (f'<nav class="kc-toc" aria-label="{title}"><details open><summary>{title}</summary>'
+            f'{"".join(parts)}</ol></details></nav>')
 
 
 # -- page parts -------------------------------------------------------------------------------
@@ -138,14 +142,37 @@ def _show(v: Any) -> str:
     return "" if v is None else str(v)
 
 
+def param_value(key: str, value: Any, lang: str) -> str:
+    """A parameter's value in words: a region's name, a date as the reader writes it, what an empty value means.
+
+    Examples
+    --------
+    >>> param_value("region", "south", "vi"), param_value("lang", "en", "vi"), param_value("as_of", "2019-06-30", "en")
+    ('Miền Nam', 'Tiếng Anh', '30 Jun 2019')
+    """
+    if key == "region":
+        return group_label(value, "region", lang) if value else label("national", lang)
+    if key == "as_of":
+        return format_date(value, lang) if value else label("pv_as_of_default", lang)
+    if key == "lang" and has_label(f"pv_lang_{value}"):
+        return label(f"pv_lang_{value}", lang)
+    if key in ("data", "units", "regions") and not value:
+        return label(f"pv_{'sample' if key == 'data' else key + '_default'}", lang)
+    if key == "units" and str(value) == "2025":
+        return label("pv_units_2025", lang)
+    return _show(value)
+
+
+def param_rows(params: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The parameters as (name, value) rows in the report language (no code names: the executed notebook keeps
+    them for whoever re-runs the report)."""
+    return [(label(k, lang) if has_label(k) else str(k), param_value(str(k), v, lang)) for k, v in params.items()]
+
+
 def params_html(params: Mapping[str, Any], lang: str) -> str:
-    """The readable parameter table (label and name, value as given), escaped."""
-    rows = []
-    for k, v in params.items():
-        name = f"{label(k, lang)} ({k})" if has_label(k) else str(k)
-        rows.append((name, _show(v)))
+    """The readable parameter table (:func:`param_rows`), escaped."""
     h = html.escape(label("parameters", lang))
-    body = table_key_values(rows, headers=(label("parameter", lang), label("value", lang)))
+    body = table_key_values(param_rows(params, lang), headers=(label("parameter", lang), label("value", lang)))
     return f'<section class="kc-params"><h2>{h}</h2>{body}</section>'
 
 
@@ -167,17 +194,19 @@ def provenance_html(prov: Mapping[str, Any], lang: str) -> str:
     """The provenance footer: parameters, data file hashes, versions, git revision, run time."""
     L = lambda k: label(k, lang)  # noqa: E731
     parts = [f'<footer class="kc-provenance"><h2>{html.escape(L("provenance"))}</h2>']
-    parts.append(table_key_values({k: _show(v) for k, v in prov.get("parameters", {}).items()},
-                                  caption=L("parameters")))
+    parts.append(table_key_values(param_rows(prov.get("parameters", {}), lang), caption=L("parameters")))
     files = prov.get("files") or {}
     if files:
         rows = [(k, f'{f.get("path", "")} — {L("sha256")} {f.get("sha256", "")} — {f.get("bytes", "")} B')
                 for k, f in files.items()]
         parts.append(table_key_values(rows, caption=L("files")))
     parts.append(table_key_values(prov.get("versions", {}), caption=L("versions"),
-                                  headers=(L("package"), L("version"))))
-    run = [(L("git_revision"), prov.get("git") or L("none")), (L("started"), prov.get("started", "")),
-           (L("finished"), prov.get("finished", "")), (L("seconds"), prov.get("seconds", ""))]
+                                  headers=(L("package"), L("version")), css_class="kc-kv kc-versions"))
+    def when(t: Any) -> str:  # ISO 8601 with a space for the "T", read as a date and a time
+        return str(t or "").replace("T", " ")
+
+    run = [(L("git_revision"), prov.get("git") or L("none")), (L("started"), when(prov.get("started"))),
+           (L("finished"), when(prov.get("finished"))), (L("seconds"), prov.get("seconds", ""))]
     parts.append(table_key_values(run))
     parts.append(f'<p class="kc-muted">{html.escape(L("generated_by"))}</p></footer>')
     return "".join(parts)

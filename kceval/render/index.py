@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import merger
-from ..display.formats import format_number, format_value, is_missing, money_unit
+from ..display.formats import column_money_unit, format_number, format_value, is_missing, money_header
 from ..display.labels import check_lang, has_label, label
 from ..display.tables import sort_key
 from ..errors import ParameterError
@@ -109,14 +109,16 @@ def build_index(entries: Sequence[Mapping[str, Any]], *, lang: str = "vi", title
     for k in heads:
         if HEADLINE_COLUMNS[k] == "money":
             vals = [abs(ent["headline"][k]) for ent in entries if not is_missing((ent.get("headline") or {}).get(k))]
-            units[k] = money_unit(max(vals)) if vals else "dong"
+            units[k] = column_money_unit(vals)
 
     cols = [("title", "text"), ("kind", "text"), ("parameters", "text")] + [(k, HEADLINE_COLUMNS[k]) for k in heads] \
         + [("status", "text"), ("run_time", "number")]
-    th = "".join(
-        f'<th scope="col" class="kc-col-{k}{" kc-num" if f != "text" else ""}">{e(L(k) if has_label(k) else k)}</th>'
-        for k, f in cols
-    )
+    def head(k: str) -> str:
+        text = L(k) if has_label(k) else k
+        return money_header(text, units[k], lang) if k in units else text
+
+    th = "".join(f'<th scope="col" class="kc-col-{k}{" kc-num" if f != "text" else ""}">{e(head(k))}</th>'
+                 for k, f in cols)
     rows = []
     for ent in entries:
         t = str(ent.get("title", ""))
@@ -131,7 +133,7 @@ def build_index(entries: Sequence[Mapping[str, Any]], *, lang: str = "vi", title
         for k in heads:
             f = HEADLINE_COLUMNS[k]
             x = hl.get(k)
-            kw = {"unit": units[k]} if f == "money" else {}
+            kw = {"unit": units[k], "word": False} if f == "money" else {}
             cells.append(_cell(format_value(x, f, lang, **kw), sort_key(x, f), f"kc-{f} kc-num"))
         status = ent["status"]
         s_text = L("status_ok") if status == "ok" else L("status_failed")

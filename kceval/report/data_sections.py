@@ -19,6 +19,7 @@ from IPython.display import HTML
 
 from ..display.formats import format_number
 from ..display.labels import group_label, has_label, label
+from ..display.messages import column_name, problem_message, table_name
 from ..display.tables import table_html
 from ..io.published import load_published
 from ..metrics.reconcile import computed_figures, reconcile
@@ -54,7 +55,7 @@ def data_quality_table(ctx: ReportContext) -> HTML:
     names = list(TABLES)
     kept = [len(getattr(ds, t)) for t in names]
     excl = [len(ds.excluded.get(t, ())) for t in names]
-    df = pd.DataFrame({"table": names, "read": np.add(kept, excl), "excluded": excl})
+    df = pd.DataFrame({"table": [table_name(t, lang) for t in names], "read": np.add(kept, excl), "excluded": excl})
     return HTML(table_html(df, lang=lang, sortable=False, formats={"read": "int", "excluded": "int"},
                            labels={"table": label("table", lang), "read": label("rows_read", lang),
                                    "excluded": label("rows_excluded", lang)}))
@@ -67,8 +68,11 @@ def problems_table(ctx: ReportContext) -> HTML:
     if not len(f):
         return HTML(f"<p>{html.escape(label('no_problems', lang))}</p>")
     g = f.groupby(["severity", "column", "message"], dropna=False).size().reset_index(name="rows")
+    g = g.assign(severity=[label(f"sev_{s}", lang) for s in g["severity"]],
+                 column=[column_name(c, lang) for c in g["column"]],
+                 message=[problem_message(m, lang) for m in g["message"]])
     return HTML(table_html(g, lang=lang, formats={"rows": "int"},
-                           labels={"severity": label("severity", lang), "column": "column",
+                           labels={"severity": label("severity", lang), "column": label("column", lang),
                                    "message": label("message", lang), "rows": label("rows", lang)}))
 
 

@@ -127,6 +127,7 @@ def plot_heatmap(execution: pd.DataFrame, *, rows: str = "province", cols: str =
     ax.tick_params(axis="x", labelrotation=35, labelsize=8)
     for t in ax.get_xticklabels():
         t.set_horizontalalignment("right")
+    fig.alt = label("alt_heatmap", lang).format(rows=len(grid), cols=grid.shape[1])
     return fig
 
 

@@ -22,7 +22,7 @@ from .. import merger
 from ..display.formats import MISSING, format_date, format_money, format_number, format_percent
 from ..display.labels import group_label, has_label, label
 from ..display.tables import table_html, table_key_values
-from ..errors import KcevalError
+from ..errors import KcevalError, TooFewEvents
 from ..headline.feasibility import province_funnel
 from ..metrics.feasibility import DENOMINATOR_AS_OF
 from ..metrics.funnel import Funnel, shrink_rates
@@ -314,8 +314,14 @@ def risk_table(ctx: ReportContext) -> HTML:
     h = h.select(year=[y for y in h.years if y <= ctx.year])
     try:
         m = fit_risk_model(h.projects, h.events, as_of=ctx.as_of)
-    except KcevalError as e:
-        return HTML(f"<p>{html.escape(label('risk_unfit', lang))} {html.escape(str(e))}</p>")
+    except TooFewEvents as e:  # said in the report's language, with the counts
+        why = label("risk_few_events", lang).format(events=format_number(e.n_events, lang),
+                                                     other=format_number(e.n_other, lang),
+                                                     params=format_number(e.n_params, lang),
+                                                     needed=format_number(e.needed, lang))
+        return HTML(f"<p>{html.escape(label('risk_unfit', lang))} {html.escape(why)}</p>")
+    except KcevalError:
+        return HTML(f"<p>{html.escape(label('risk_unfit', lang))} {html.escape(label('risk_other', lang))}</p>")
     df = m.params.loc[m.params["term"] != "Intercept", ["term", "odds_ratio", "low", "high", "p_value"]].copy()
     level = df["term"].str.extract(r"^C\((\w+),.*\)\[T\.(.+)\]$")
     named = level[0].notna()

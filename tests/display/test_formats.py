@@ -78,8 +78,8 @@ def test_check_lang_and_labels():
     # both languages define the same keys, so a label never falls back silently
     assert all(len(pair) == 2 and all(isinstance(w, str) for w in pair) for pair in labels.LABELS.values())
     assert labels.label("contents", "vi") == "Mục lục"
-    assert "synthetic sample data" in labels.label("synthetic_banner", "en")
-    assert labels.label("synthetic_banner", "vi").startswith("Dữ liệu mẫu tổng hợp (synthetic sample data) — ")
+    assert labels.label("synthetic_banner", "en").startswith("Synthetic sample data — ")
+    assert labels.label("synthetic_banner", "vi") == "Dữ liệu mẫu tổng hợp — không phải số liệu thật"
     with pytest.raises(ParameterError, match="received 'no_such_label'"):
         labels.label("no_such_label", "vi")
 

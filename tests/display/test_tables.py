@@ -33,14 +33,31 @@ def test_formats_and_sort_keys(df):
     before = df.copy()
     h = table_html(df, lang="vi", formats={"plan": "money", "rate": "percent", "as_of": "date", "projects": "int"})
     pd.testing.assert_frame_equal(df, before)  # input not mutated
-    # money: the column's largest value is in tỷ, so every cell is in tỷ (3 decimals)
-    assert cells(h, 1) == [("85,865 tỷ đồng", "85865000000.0"), ("9,500 tỷ đồng", "9500000000.0"), ("—", "")]
+    # money: the column's typical amount is in tỷ, so every cell is a plain number of tỷ (3 decimals) and the
+    # header says the unit once
+    assert cells(h, 1) == [("85,865", "85865000000.0"), ("9,500", "9500000000.0"), ("—", "")]
+    assert ">Kế hoạch (tỷ đồng)</th>" in h
     assert cells(h, 2) == [("19,3%", "0.193"), ("50,0%", "0.5"), ("5,0%", "0.05")]
     assert cells(h, 3) == [("30/06/2019", "2019-06-30"), ("31/12/2019", "2019-12-31"), ("—", "")]
     assert cells(h, 4) == [("12", "12"), ("3", "3"), ("40", "40")]
     assert '<table class="kc-table kc-sortable" lang="vi">' in h
     # known column names are translated, unknown ones kept
-    assert ">Tỉnh/thành phố</th>" in h and ">Kế hoạch</th>" in h and ">projects</th>" not in h
+    assert ">Tỉnh/thành phố</th>" in h and ">projects</th>" not in h
+
+
+@pytest.mark.parametrize("amounts, unit_vi, unit_en, first", [
+    ([3_848_000_000, 67_000_000, 794_000_000], "triệu đồng", "VND million", ("3.848,0", "3,848.0")),
+    ([85_865_000_000, 900_000_000, 2_000_000_000], "tỷ đồng", "VND billion", ("85,865", "85.865")),
+    ([450_000, 2_400_000], "triệu đồng", "VND million", ("0,5", "0.5")),
+    ([0, None, 12_000_000_000], "tỷ đồng", "VND billion", ("0,000", "0.000")),
+])
+def test_a_money_column_has_one_unit_from_its_typical_amount(amounts, unit_vi, unit_en, first):
+    df = pd.DataFrame({"money": amounts})
+    for lang, unit, text in (("vi", unit_vi, first[0]), ("en", unit_en, first[1])):
+        h = table_html(df, lang=lang, formats={"money": "money"})
+        assert f">money ({unit})</th>" in h
+        assert cells(h, 0)[0][0] == text
+        assert "tỷ" not in "".join(c for c, _ in cells(h, 0)) and "billion" not in "".join(c for c, _ in cells(h, 0))
 
 
 def test_everything_is_escaped(df):

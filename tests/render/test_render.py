@@ -280,14 +280,15 @@ def test_ok_report(runs):
         assert code not in page
     assert HEADLINE_MIME not in page
     # parameter table with labels and values, TOC, banner (bundled sample data = synthetic)
-    assert '<th scope="row">Năm (year)</th><td>2019</td>' in page
-    assert '<th scope="row">Tính đến ngày (as_of)</th><td>2019-06-30</td>' in page
+    assert '<th scope="row">Năm</th><td>2019</td>' in page  # in words, no parameter codes
+    assert '<th scope="row">Tính đến ngày</th><td>30/06/2019</td>' in page
     assert re.search(r'<nav [^>]*class="kc-toc"', page)
     for i, h in enumerate(["Tổng quan", "Biểu đồ", "Kết luận"], start=1):
         assert f'<a href="#kc-sec-{i}">{h}</a>' in page and f'id="kc-sec-{i}"' in page
-    assert "Dữ liệu mẫu tổng hợp (synthetic sample data) — không phải số liệu thật" in page
+    assert "Dữ liệu mẫu tổng hợp — không phải số liệu thật" in page
     assert page.count('<img ') == 1 and 'src="data:image/png;base64,' in page
-    assert "85,865 tỷ đồng" in page and "kc-sortable" in page and "table.kc-sortable" in page
+    assert "Kế hoạch (tỷ đồng)</th>" in page and ">85,865</td>" in page  # the unit in the header, once
+    assert "kc-sortable" in page and "table.kc-sortable" in page
     assert "kc-provenance" in page and "papermill" in page
     # the executed notebook keeps papermill's record of the injected parameters
     nb = nbformat.read(res.ipynb_path, as_version=4)
@@ -312,7 +313,7 @@ def test_failed_report_is_rendered_and_escaped(runs):
     assert 'id="kc-error-cell"' in page and 'href="#kc-error-cell"' in page
     assert "papermill-error-cell" not in page  # papermill's own markers replaced by ours
     # outputs before the failure are kept
-    assert "85,865 tỷ đồng" in page or "VND 85.865 billion" in page
+    assert "Plan (VND billion)</th>" in page and ">85.865</td>" in page
     assert page.count('<img ') == 1
     assert res.headline["projects"] == 3
     assert find_external_urls(page) == []
@@ -324,9 +325,9 @@ def test_real_data_has_no_banner_and_hashes_the_file(runs):
     res = runs["real"]
     assert res.status == "ok" and res.html_path.name == "with-data.html"
     page = res.html_path.read_text(encoding="utf-8")
-    assert "synthetic sample data" not in page
+    assert "Dữ liệu mẫu tổng hợp" not in page and "Synthetic sample data" not in page
     assert hashlib.sha256(TINY.read_bytes()).hexdigest() in page
-    assert "VND 85.865 billion" in page and "19.3%" in page  # lang injected into the notebook
+    assert "Plan (VND billion)</th>" in page and "19.3%" in page  # lang injected into the notebook
 
 
 def test_timeout_interrupts_the_cell(runs):
@@ -419,11 +420,11 @@ def test_index_page(runs, tmp_path):
     assert '<html lang="vi">' in page and find_external_urls(page) == []
     assert XSS not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="tiny-report-2019-2019-06-30.html"' in page
-    assert "215,365 tỷ đồng" in page and 'data-sort="215365000000"' in page
+    assert "Kế hoạch (tỷ đồng)</th>" in page and ">215,365</td>" in page and 'data-sort="215365000000"' in page
     assert "18,6%" in page and "kc-status-failed" in page and "ValueError: failure on purpose &lt;b&gt;" in page
     assert page.count("<script>") == 1 and "table.kc-sortable" in page
     path = one_report.write_index(entries, tmp_path, lang="en")
-    assert path == (tmp_path / "index.html").resolve() and "VND 215.365 billion" in path.read_text(encoding="utf-8")
+    assert path == (tmp_path / "index.html").resolve() and "Plan (VND billion)" in path.read_text(encoding="utf-8")
     for bad in ("javascript:alert(1)", "https://evil.example/x.html", "/etc/passwd"):
         with pytest.raises(ParameterError, match="`link` must be a relative path"):
             safe_link(bad)

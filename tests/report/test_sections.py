@@ -103,3 +103,12 @@ def test_rows_excluded_because_of_errors_are_stated_at_the_top(tmp_path, dong_na
     assert n >= 1
     assert f"Note: {n} rows of the input data were excluded because of errors" in _text(sections.headline_sentence(ctx))
     assert "excluded because of errors" not in _text(sections.headline_sentence(dong_nai["en"]))  # none: no note
+
+
+@pytest.mark.parametrize("lang, words", [("vi", "Không ước lượng mô hình rủi ro: chỉ có 106 đề án gặp vấn đề và 255"),
+                                         ("en", "The risk model was not fitted: 106 projects with a problem and 255")])
+def test_a_refused_risk_model_is_explained_in_the_report_language(lang, words):
+    # the south, 2018 to mid-2019: 361 projects followed up for a year, too few events for 12 parameters
+    html = sections.risk_table(report.open_report(region="south", year=2019, as_of="2019-06-30", lang=lang)).data
+    assert words in html
+    assert "too few events" not in html  # the exception's own (English) words are not shown

@@ -1,5 +1,5 @@
-/* kceval: sortable tables (class kc-sortable, numeric keys in data-sort) and the current
-   section in the contents. Included once per page; no dependencies, no network. */
+/* kceval: sortable tables (class kc-sortable, numeric keys in data-sort), the current
+   section in the contents, and the contents folded on a phone. Included once per page; no dependencies, no network. */
 (function () {
   "use strict";
   function key(cell) {
@@ -38,6 +38,9 @@
         });
       });
     });
+    /* on a phone the contents fold away: the reader opens them with one tap */
+    var toc = document.querySelector(".kc-toc details");
+    if (toc && window.matchMedia && window.matchMedia("(max-width: 600px)").matches) toc.open = false;
     var links = document.querySelectorAll(".kc-toc a[href^='#']");
     function mark() {
       var current = null;

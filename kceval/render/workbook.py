@@ -1,0 +1,186 @@
+"""A report's tables as one Excel workbook: a sheet per table, the provenance on a sheet of its own.
+
+The tables are read back from the executed notebook's HTML outputs (every ``<table class="kc-table">`` that
+:func:`kceval.display.tables.table_html` wrote), so the workbook holds exactly what the report shows, under the
+same headers and in the same language. Each cell keeps its machine value (``data-sort``) and its kind
+(``data-kind`` of the column): numbers are stored as numbers with a number format (money in the column's unit,
+as its header says; percentages as fractions formatted ``0.0%``; dates as dates), text as text made inert for a
+spreadsheet (:func:`kceval.io.csvsafe.neutralise`). Each sheet is named after the section the table is in.
+
+The workbook is embedded in the page as a ``data:`` link (:func:`download_html`), so a report stays one file
+that works offline; ``kceval batch --xlsx DIR`` writes the same bytes to files.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from ..display.labels import label
+from ..io.csvsafe import neutralise
+from ..schema import MONEY_UNITS
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_UNIT_OF_HEADER = {"tỷ đồng": "ty", "VND billion": "ty", "triệu đồng": "trieu", "VND million": "trieu"}
+_MONEY_FORMAT = {"ty": "#,##0.000", "trieu": "#,##0.0"}
+_FORMATS = {"percent": "0.0%", "int": "#,##0", "number": "#,##0", "ratio": "0.00", "date": "dd/mm/yyyy"}
+_ATX = re.compile(r"^ {0,3}#{1,3}[ \t]+(.*?)[ \t#]*$", re.M)
+
+
+@dataclass
+class Table:
+    """One table of a report: its section, headers, the kind of each column, and rows of (text, machine value)."""
+
+    section: str
+    headers: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    rows: list[list[tuple[str, str | None]]] = field(default_factory=list)
+
+
+class _Tables(HTMLParser):
+    """The kc-table tables of an HTML fragment."""
+
+    def __init__(self, section: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.section, self.tables, self.depth = section, [], 0
+        self.cell: list[str] | None = None
+        self.sort: str | None = None
+        self.in_head = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table" and "kc-table" in (a.get("class") or "").split():
+            self.tables.append(Table(self.section))
+            self.depth = 1
+        elif tag == "table" and self.depth:
+            self.depth += 1
+        if not self.depth:
+            return
+        t = self.tables[-1]
+        if tag == "thead":
+            self.in_head = True
+        elif tag == "tr" and not self.in_head:
+            t.rows.append([])
+        elif tag in ("th", "td"):
+            self.cell, self.sort = [], a.get("data-sort")
+            if tag == "th" and self.in_head:
+                t.kinds.append(a.get("data-kind") or "text")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.depth:
+            return
+        t = self.tables[-1]
+        if tag == "thead":
+            self.in_head = False
+        elif tag in ("th", "td") and self.cell is not None:
+            text = " ".join("".join(self.cell).split())
+            if self.in_head:
+                t.headers.append(text)
+            elif t.rows:
+                t.rows[-1].append((text, self.sort))
+            self.cell = None
+        elif tag == "table":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def report_tables(cells: Iterable[Mapping[str, Any]]) -> list[Table]:
+    """The tables of a rendered notebook's cells, in order, each with the title of the section it is in."""
+    section, out = "", []
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            heads = _ATX.findall(str(cell.get("source", "")))
+            section = heads[-1] if heads else section
+            continue
+        for o in cell.get("outputs", []) or []:
+            h = (o.get("data") or {}).get("text/html")
+            if h:
+                p = _Tables(section)
+                p.feed("".join(h) if isinstance(h, list) else str(h))
+                out.extend(t for t in p.tables if t.headers)
+    return out
+
+
+def _value(text: str, sort: str | None, kind: str, unit: str | None) -> tuple[Any, str | None]:
+    """A cell's value for the workbook and its number format."""
+    if sort is None or sort == "" or kind == "text":
+        return (neutralise(text) if text and text != "—" else None), None
+    if kind == "date":
+        return dt.date.fromisoformat(sort), _FORMATS["date"]
+    x = float(sort)
+    if kind == "money":
+        u = unit or "dong"
+        return x / MONEY_UNITS[u], _MONEY_FORMAT.get(u, "#,##0")
+    if kind in ("int",) and x.is_integer():
+        return int(x), _FORMATS["int"]
+    return x, _FORMATS.get(kind)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28] or "Bảng"
+    name, k = base, 2
+    while name.lower() in used:
+        name, k = f"{base[:25]} ({k})", k + 1
+    used.add(name.lower())
+    return name
+
+
+def build_workbook(tables: list[Table], provenance: Mapping[str, Any], lang: str) -> bytes:
+    """The workbook (``.xlsx`` bytes): a sheet per table, then a provenance sheet."""
+    # deferred: openpyxl is needed only where workbooks are written
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for t in tables:
+        ws = wb.create_sheet(_sheet_name(t.section or label("table", lang), used))
+        ws.append(t.headers)
+        for c in ws[1]:
+            c.font = bold
+        units = [next((u for w, u in _UNIT_OF_HEADER.items() if h.endswith(f"({w})")), None) for h in t.headers]
+        for r in t.rows:
+            values = [_value(text, sort, t.kinds[i] if i < len(t.kinds) else "text", units[i] if i < len(units)
+                             else None) for i, (text, sort) in enumerate(r)]
+            ws.append([v for v, _ in values])
+            for c, (_, fmt) in zip(ws[ws.max_row], values):
+                if fmt:
+                    c.number_format = fmt
+        for i, h in enumerate(t.headers, start=1):  # wide enough for the header or a typical cell
+            width = max([len(h)] + [len(text) for text, _ in (r[i - 1] for r in t.rows if len(r) >= i)][:200])
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(8, width + 2))
+        ws.freeze_panes = "A2"
+    ws = wb.create_sheet(_sheet_name(label("provenance", lang), used))
+    ws.append([label("parameter", lang), label("value", lang)])
+    for k, v in (provenance.get("parameters") or {}).items():
+        ws.append([label(k, lang), neutralise(str(v))])
+    for k, f in (provenance.get("files") or {}).items():
+        ws.append([str(k), f"{f.get('path', '')} — SHA-256 {f.get('sha256', '')}"])
+    for k, v in (provenance.get("versions") or {}).items():
+        ws.append([str(k), str(v)])
+    for k in ("git", "started", "finished", "seconds"):
+        if provenance.get(k) is not None:
+            ws.append([label({"git": "git_revision"}.get(k, k), lang), str(provenance[k])])
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 32, 80
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def download_html(data: bytes, filename: str, lang: str) -> str:
+    """A download link carrying the workbook in the page itself (works offline)."""
+    href = f"data:{XLSX_MIME};base64,{base64.b64encode(data).decode('ascii')}"
+    text = html.escape(label("download_xlsx", lang))
+    return (f'<p class="kc-download"><a href="{href}" download="{html.escape(filename)}" '
+            f'type="{XLSX_MIME}">{text}</a></p>')
