@@ -96,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--data", default="", help=DATA_HELP)
     r.add_argument("--out", default="reports", help=OUT_HELP)
     r.add_argument("--timeout", type=int, default=600, help=TIMEOUT_HELP)
+    _export_options(r)
 
     b = _sub(sub, "batch", "render every report of a year (warm kernels, parallel, incremental)",
              "kceval batch --year 2019 --as-of 2019-06-30 --lang both --jobs 2")
@@ -113,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=600, help=TIMEOUT_HELP)
     b.add_argument("--executor", default="local", help="local (default) or dask, e.g. dask")
     b.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786")
+    _export_options(b)
     return p
 
 
@@ -125,6 +127,14 @@ REGION_HELP = "north, central or south, e.g. south"
 DATA_HELP = "data file or folder, e.g. data/clean (default: the bundled sample)"
 OUT_HELP = "output folder under which the reports are written, e.g. reports/2019 (default: reports)"
 TIMEOUT_HELP = "seconds before a report is stopped, e.g. 300 (default: 600)"
+
+
+def _export_options(p: argparse.ArgumentParser) -> None:
+    """Files besides the HTML pages: the tables as Excel workbooks, the pages printed to PDF."""
+    p.add_argument("--xlsx", metavar="DIR", help="also write each report's tables as an Excel file into DIR, "
+                                                 "e.g. reports/xlsx (every report carries them as a download)")
+    p.add_argument("--pdf", action="store_true", help="also print each report to PDF (A4) beside its HTML, "
+                                                      "through headless Chromium")
 
 
 def _basis_options(p: argparse.ArgumentParser) -> None:
@@ -283,6 +293,29 @@ def _cmd_summary(a: argparse.Namespace) -> int:
     return 0
 
 
+def _check_exports(a: argparse.Namespace) -> None:
+    """Before any kernel starts: the workbook folder can be written, and Chromium is there to print."""
+    if a.xlsx:
+        check_out_dir("--xlsx", a.xlsx)
+    if a.pdf:
+        from .render.pdf import find_chromium  # deferred: see the module notes
+
+        find_chromium()
+
+
+def _export(a: argparse.Namespace, outcomes: list[Any]) -> None:
+    """The workbooks and PDFs asked for, from the pages written (rendered now or unchanged)."""
+    pages = [Path(a.out) / o.link for o in outcomes if o.status != "failed" and o.link]
+    if a.xlsx:
+        from .render.workbook import export_workbooks  # deferred: see the module notes
+
+        print(f"xlsx: {len(export_workbooks(pages, a.xlsx))} workbooks in {a.xlsx}")
+    if a.pdf:
+        from .render.pdf import print_pdfs  # deferred: see the module notes
+
+        print(f"pdf: {len(print_pdfs(pages))} files beside the reports")
+
+
 def _finish(outcomes: list[Any], out: str) -> int:
     from .batch.progress import summary_table  # deferred: see the module notes
 
@@ -310,9 +343,11 @@ def _cmd_report(a: argparse.Namespace) -> int:
     if a.region:
         jobs = [j for j in jobs if j.params.get("region") == a.region]
     check_jobs(jobs)
+    _check_exports(a)
     outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=1, force=True, timeout=a.timeout)
     for o in outcomes:
         print(Path(a.out) / o.link)
+    _export(a, outcomes)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
@@ -324,8 +359,10 @@ def _cmd_batch(a: argparse.Namespace) -> int:
     jobs = plan_jobs(year=a.year, as_of=a.as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data,
                      units=a.units, regions=a.regions)
     check_jobs(jobs)
+    _check_exports(a)
     outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=a.jobs, force=a.force, timeout=a.timeout,
                          executor=a.executor, scheduler=a.scheduler)
+    _export(a, outcomes)
     return _finish(outcomes, a.out)
 
 

@@ -32,6 +32,7 @@ from ..display.labels import LANGS, check_lang, group_label, has_label, label
 from ..display.tables import table_key_values
 from ..headline.handover import HEADLINE_MIME
 from ..paths import TEMPLATE_DIR
+from .workbook import build_workbook, download_html, report_tables
 
 REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "papermill-error-cell-tag"})
 # Narrative cells exist in both languages, tagged with their language; the other one is removed.
@@ -173,7 +174,8 @@ def params_html(params: Mapping[str, Any], lang: str) -> str:
     """The readable parameter table (:func:`param_rows`), escaped."""
     h = html.escape(label("parameters", lang))
     body = table_key_values(param_rows(params, lang), headers=(label("parameter", lang), label("value", lang)))
-    return f'<section class="kc-params"><h2>{h}</h2>{body}</section>'
+    # folded: the headline figures come first; the parameters are one tap away (and in the provenance footer)
+    return f'<section class="kc-params"><details><summary>{h}</summary>{body}</details></section>'
 
 
 def error_html(err: Mapping[str, Any], lang: str) -> str:
@@ -236,6 +238,45 @@ def find_external_urls(page: str) -> list[str]:
     return hits
 
 
+def shown_cells(nb: nbformat.NotebookNode, lang: str, scope: str | None,
+                err: Mapping[str, Any] | None = None) -> list[Any]:
+    """The cells a page shows: without the parameter cells, the other language's narrative, the other scope's,
+    the headline hand-over and code cells left without output; a marker before the failing cell."""
+    dropped = (LANG_TAGS - {lang}) | (SCOPE_TAGS - {scope} if scope in SCOPE_TAGS else set())
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & REMOVED_TAGS or tags & dropped:
+            continue
+        if err is not None and i == err["cell_index"]:
+            cells.append(nbformat.v4.new_markdown_cell('<div id="kc-error-cell" class="kc-anchor"></div>'))
+        if cell.get("cell_type") == "code":
+            cell = copy.copy(cell)
+            cell.outputs = [o for o in cell.get("outputs", []) if HEADLINE_MIME not in o.get("data", {})]
+            if not cell.outputs:
+                continue  # nothing to show once the code is hidden
+        cells.append(cell)
+    return cells
+
+
+def about_rows(provenance: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The provenance as (name, value) rows in the report language: parameters, files, versions, run."""
+    rows = param_rows(provenance.get("parameters", {}), lang)
+    rows += [(str(k), f'{f.get("path", "")} — {label("sha256", lang)} {f.get("sha256", "")}')
+             for k, f in (provenance.get("files") or {}).items()]
+    rows += [(str(k), str(v)) for k, v in (provenance.get("versions") or {}).items()]
+    rows += [(label("git_revision", lang), str(provenance.get("git") or label("none", lang)))]
+    rows += [(label(k, lang), str(provenance[k]).replace("T", " ")) for k in ("started", "finished", "seconds")
+             if provenance.get(k) is not None]
+    return rows
+
+
+def report_workbook(nb: nbformat.NotebookNode, *, lang: str, provenance: Mapping[str, Any],
+                    scope: str | None = None) -> bytes:
+    """The tables of the page of ``nb`` as one workbook (:mod:`kceval.render.workbook`)."""
+    return build_workbook(report_tables(shown_cells(nb, lang, scope)), about_rows(provenance, lang), lang)
+
+
 class Renderer:
     """One reusable nbconvert HTML exporter with the kceval template.
 
@@ -266,29 +307,18 @@ class Renderer:
         self.exporter.mathjax_url = ""
 
     def render(self, nb: nbformat.NotebookNode, *, lang: str, title: str, params: Mapping[str, Any],
-               provenance: Mapping[str, Any], synthetic: bool, scope: str | None = None) -> str:
+               provenance: Mapping[str, Any], synthetic: bool, scope: str | None = None,
+               workbook: tuple[bytes, str] | None = None) -> str:
         """The HTML page of an executed (possibly failed) notebook; ``nb`` is not modified.
 
         ``scope`` ('national' or 'region') keeps the narrative cells tagged with it and drops
-        those tagged with the other scope; None keeps both.
+        those tagged with the other scope; None keeps both. ``workbook`` (the bytes of
+        :func:`report_workbook` and a file name) is embedded as a download link.
         """
         check_lang(lang)
-        dropped = (LANG_TAGS - {lang}) | (SCOPE_TAGS - {scope} if scope in SCOPE_TAGS else set())
         nb = copy.deepcopy(nb)
         err = find_error(nb)
-        cells = []
-        for i, cell in enumerate(nb.cells):
-            tags = set(cell.get("metadata", {}).get("tags", []))
-            if tags & REMOVED_TAGS or tags & dropped:
-                continue
-            if err is not None and i == err["cell_index"]:
-                cells.append(nbformat.v4.new_markdown_cell('<div id="kc-error-cell" class="kc-anchor"></div>'))
-            if cell.get("cell_type") == "code":
-                cell.outputs = [o for o in cell.get("outputs", []) if HEADLINE_MIME not in o.get("data", {})]
-                if not cell.outputs:
-                    continue  # nothing to show once the code is hidden
-            cells.append(cell)
-        nb.cells = cells
+        nb.cells = shown_cells(nb, lang, scope, err)
         toc = add_toc_anchors(nb)
         nb.metadata["title"] = str(title)
 
@@ -300,6 +330,8 @@ class Renderer:
         if err is not None:
             header.append(error_html(err, lang))
         header.append(toc_html(toc, lang))
+        if workbook is not None:
+            header.append(download_html(workbook[0], workbook[1], lang))
         header.append(params_html(params, lang))
         header.append("</header>")
         kc = {"css": static_text("kc.css"), "js": static_text("kc.js"), "header": "".join(header),

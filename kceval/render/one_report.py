@@ -29,7 +29,7 @@ from ..display.labels import check_lang
 from ..errors import ParameterError, ReportError
 from ..headline.handover import read_headline
 from ..paths import write_atomic
-from .html import Renderer
+from .html import Renderer, report_workbook
 from .index import build_index
 from .names import safe_output_path, slug
 from .params import Validator, check_parameters, effective_parameters, notebook_parameters
@@ -71,7 +71,8 @@ def _failed_notebook(notebook_path: str | os.PathLike, exc: ReportError) -> nbfo
 def render_report(notebook_path: str | os.PathLike, params: Mapping[str, Any], *, out_dir: str | os.PathLike,
                   lang: str = "vi", renderer: Renderer | None = None, km: Any = None, title: str | None = None,
                   synthetic: bool | None = None, name: str | None = None, kernel_name: str | None = None,
-                  timeout: int = 600, checks: Mapping[str, Validator] | None = None) -> ReportResult:
+                  timeout: int = 600, checks: Mapping[str, Validator] | None = None,
+                  xlsx_dir: str | os.PathLike | None = None) -> ReportResult:
     """Check parameters, run the notebook, render it, and write ``<name>.ipynb`` and ``<name>.html``.
 
     Parameters
@@ -92,6 +93,9 @@ def render_report(notebook_path: str | os.PathLike, params: Mapping[str, Any], *
     name : str, optional
         Output file stem (slugged); default: the notebook name, the parameter values given, and
         the language when it is not 'vi' (e.g. ``province-report-dong-nai-2019-en``).
+    xlsx_dir : path, optional
+        An existing folder where the report's tables are also written as ``<name>.xlsx`` (the page always
+        carries them as a download).
 
     Returns
     -------
@@ -136,8 +140,11 @@ def render_report(notebook_path: str | os.PathLike, params: Mapping[str, Any], *
     prov = provenance(shown, files, t0, t1)
     # a notebook with a `region` parameter compares provinces: a region's, or the country's when ''
     scope = None if "region" not in shown else ("region" if shown["region"] else "national")
+    xlsx = report_workbook(nb, lang=lang, provenance=prov, scope=scope)
     page = (renderer or Renderer()).render(nb, lang=lang, title=title, params=shown, provenance=prov,
-                                           synthetic=bool(synthetic), scope=scope)
+                                           synthetic=bool(synthetic), scope=scope, workbook=(xlsx, stem + ".xlsx"))
+    if xlsx_dir is not None:  # the same workbook as a file (kceval batch --xlsx DIR)
+        write_atomic(safe_output_path(xlsx_dir, stem + ".xlsx"), xlsx)
     write_atomic(html_path, page)
     return ReportResult(html_path=html_path, ipynb_path=ipynb_path, status=status, error=error,
                         seconds=round(time.time() - t0, 3), headline=read_headline(nb), params=shown,

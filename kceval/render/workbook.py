@@ -16,15 +16,19 @@ import base64
 import datetime as dt
 import html
 import io
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from ..display.labels import label
 from ..io.csvsafe import neutralise
+from ..paths import write_atomic
 from ..schema import MONEY_UNITS
+from .names import safe_output_path
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _UNIT_OF_HEADER = {"tỷ đồng": "ty", "VND billion": "ty", "triệu đồng": "trieu", "VND million": "trieu"}
@@ -48,7 +52,8 @@ class _Tables(HTMLParser):
 
     def __init__(self, section: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.section, self.tables, self.depth = section, [], 0
+        self.section, self.depth = section, 0
+        self.tables: list[Table] = []
         self.cell: list[str] | None = None
         self.sort: str | None = None
         self.in_head = False
@@ -95,7 +100,7 @@ class _Tables(HTMLParser):
 
 def report_tables(cells: Iterable[Mapping[str, Any]]) -> list[Table]:
     """The tables of a rendered notebook's cells, in order, each with the title of the section it is in."""
-    section, out = "", []
+    section, out = "", []  # type: str, list[Table]
     for cell in cells:
         if cell.get("cell_type") == "markdown":
             heads = _ATX.findall(str(cell.get("source", "")))
@@ -126,7 +131,7 @@ def _value(text: str, sort: str | None, kind: str, unit: str | None) -> tuple[An
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28] or "Bảng"
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28].strip() or "Bảng"
     name, k = base, 2
     while name.lower() in used:
         name, k = f"{base[:25]} ({k})", k + 1
@@ -134,8 +139,9 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def build_workbook(tables: list[Table], provenance: Mapping[str, Any], lang: str) -> bytes:
-    """The workbook (``.xlsx`` bytes): a sheet per table, then a provenance sheet."""
+def build_workbook(tables: list[Table], about: list[tuple[str, str]], lang: str) -> bytes:
+    """The workbook (``.xlsx`` bytes): a sheet per table, then a provenance sheet of ``about`` rows (parameters,
+    files, versions, run)."""
     # deferred: openpyxl is needed only where workbooks are written
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -151,31 +157,35 @@ def build_workbook(tables: list[Table], provenance: Mapping[str, Any], lang: str
             c.font = bold
         units = [next((u for w, u in _UNIT_OF_HEADER.items() if h.endswith(f"({w})")), None) for h in t.headers]
         for r in t.rows:
-            values = [_value(text, sort, t.kinds[i] if i < len(t.kinds) else "text", units[i] if i < len(units)
-                             else None) for i, (text, sort) in enumerate(r)]
+            values = [_value(text, sort, t.kinds[i] if i < len(t.kinds) else "text",
+                             units[i] if i < len(units) else None) for i, (text, sort) in enumerate(r)]
             ws.append([v for v, _ in values])
             for c, (_, fmt) in zip(ws[ws.max_row], values):
                 if fmt:
                     c.number_format = fmt
         for i, h in enumerate(t.headers, start=1):  # wide enough for the header or a typical cell
-            width = max([len(h)] + [len(text) for text, _ in (r[i - 1] for r in t.rows if len(r) >= i)][:200])
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(8, width + 2))
+            cells = [len(r[i - 1][0]) for r in t.rows[:200] if len(r) >= i]
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max([8, len(h) + 2, *cells]))
         ws.freeze_panes = "A2"
     ws = wb.create_sheet(_sheet_name(label("provenance", lang), used))
     ws.append([label("parameter", lang), label("value", lang)])
-    for k, v in (provenance.get("parameters") or {}).items():
-        ws.append([label(k, lang), neutralise(str(v))])
-    for k, f in (provenance.get("files") or {}).items():
-        ws.append([str(k), f"{f.get('path', '')} — SHA-256 {f.get('sha256', '')}"])
-    for k, v in (provenance.get("versions") or {}).items():
-        ws.append([str(k), str(v)])
-    for k in ("git", "started", "finished", "seconds"):
-        if provenance.get(k) is not None:
-            ws.append([label({"git": "git_revision"}.get(k, k), lang), str(provenance[k])])
+    ws["A1"].font = ws["B1"].font = bold
+    for k, v in about:
+        ws.append([neutralise(str(k)), neutralise(str(v))])
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 32, 80
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+_EMBEDDED = re.compile(r'<a [^>]*href="data:' + re.escape(XLSX_MIME) + r';base64,([A-Za-z0-9+/=]+)"')
+
+
+def workbook_from_page(page: str) -> bytes | None:
+    """The workbook a report page carries (:func:`download_html`), or None: a report skipped as unchanged gives
+    its workbook without being rendered again."""
+    m = _EMBEDDED.search(page)
+    return base64.b64decode(m.group(1)) if m else None
 
 
 def download_html(data: bytes, filename: str, lang: str) -> str:
@@ -184,3 +194,16 @@ def download_html(data: bytes, filename: str, lang: str) -> str:
     text = html.escape(label("download_xlsx", lang))
     return (f'<p class="kc-download"><a href="{href}" download="{html.escape(filename)}" '
             f'type="{XLSX_MIME}">{text}</a></p>')
+
+
+def export_workbooks(pages: Iterable[str | os.PathLike], xlsx_dir: str | os.PathLike) -> list[Path]:
+    """Write the workbook of each report page into ``xlsx_dir`` (created if missing) as ``<page name>.xlsx``,
+    atomically; pages without one (a report that failed before its tables) are passed over."""
+    out = Path(xlsx_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for page in pages:
+        data = workbook_from_page(Path(page).read_text(encoding="utf-8"))
+        if data is not None:
+            written.append(write_atomic(safe_output_path(out, Path(page).stem + ".xlsx"), data))
+    return written

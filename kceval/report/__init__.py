@@ -27,17 +27,19 @@ from ..metrics import (
     pefa,
     profile,
     reconcile,
+    remedies,
     risk,
     spending,
     survival,
 )
-from . import data_sections, merger_view, plots, results, sections
+from . import cards, data_sections, merger_view, plots, results, sections
 from .context import ReportContext, open_report
 
 __all__ = [
     "Dataset",
     "ReportContext",
     "base_summary",
+    "cards",
     "completion",
     "concentration",
     "data_sections",
@@ -58,6 +60,7 @@ __all__ = [
     "plots",
     "profile",
     "reconcile",
+    "remedies",
     "results",
     "risk",
     "sections",

@@ -1,5 +1,5 @@
 /* kceval: sortable tables (class kc-sortable, numeric keys in data-sort), the current
-   section in the contents, and the contents folded on a phone. Included once per page; no dependencies, no network. */
+   section in the contents, the contents folded on a phone, and the index page's search and filters. Included once per page; no dependencies, no network. */
 (function () {
   "use strict";
   function key(cell) {
@@ -53,6 +53,38 @@
     }
     if (links.length) { window.addEventListener("scroll", mark, { passive: true }); mark(); }
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  /* the index page: search by name with or without diacritics, filter by year and language */
+  function fold(s) {
+    return s.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function filters() {
+    var form = document.querySelector(".kc-filters");
+    if (!form) return;
+    var q = form.querySelector(".kc-search"), y = form.querySelector(".kc-filter-year"),
+        l = form.querySelector(".kc-filter-lang"), count = form.querySelector(".kc-filter-count");
+    var none = document.querySelector(".kc-none");
+    function apply() {
+      var words = fold(q.value).split(/\s+/).filter(Boolean), shown = 0;
+      Array.prototype.forEach.call(document.querySelectorAll("[data-search]"), function (row) {
+        var s = row.getAttribute("data-search");
+        var ok = words.every(function (w) { return s.indexOf(w) >= 0; }) &&
+          (!y.value || !row.hasAttribute("data-year") || row.getAttribute("data-year") === y.value) &&
+          (!l.value || !row.hasAttribute("data-lang") || row.getAttribute("data-lang") === l.value);
+        row.hidden = !ok;
+        if (ok && row.tagName === "TR") shown++;
+      });
+      Array.prototype.forEach.call(document.querySelectorAll(".kc-group, .kc-chart"), function (g) {
+        g.hidden = !g.querySelector("[data-search]:not([hidden])");
+      });
+      if (count) count.textContent = shown + " / " + document.querySelectorAll("tr[data-search]").length;
+      if (none) none.hidden = shown > 0;
+    }
+    q.addEventListener("input", apply);
+    y.addEventListener("change", apply);
+    l.addEventListener("change", apply);
+    apply();
+  }
+  function start() { init(); filters(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
