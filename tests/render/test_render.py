@@ -226,7 +226,7 @@ def test_toc_anchors_and_external_url_checker():
         nbformat.v4.new_markdown_cell("text\n### Three <b>x</b>"),
     ])
     assert add_toc_anchors(nb) == [(1, "kc-sec-1", "One"), (2, "kc-sec-2", "Two bold link"), (3, "kc-sec-3", "Three x")]
-    assert '<div id="kc-sec-2" class="kc-anchor kc-anchor-2"></div>\n\n## Two' in nb.cells[0].source  # level 2: no page break
+    assert '<div id="kc-sec-2" class="kc-anchor kc-anchor-2"></div>\n\n## Two' in nb.cells[0].source
     assert "# not a heading" in nb.cells[0].source and nb.cells[0].source.count("<div id=") == 2
     # the checker finds what a browser would fetch, and ignores plain links
     assert find_external_urls('<script src="https://cdn.x/r.js"></script>')
