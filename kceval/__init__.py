@@ -7,7 +7,7 @@ from .metrics.intervals import Estimate
 from .version import __version__
 
 __all__ = ["Dataset", "DataError", "Estimate", "KcevalError", "ParameterError", "Problem", "ReportError",
-           "summary", "__version__"]
+           "explore", "summary", "__version__"]
 
 
 def summary(ds: Dataset, *, year: int, province: str | None = None, region: str | None = None,
@@ -18,3 +18,12 @@ def summary(ds: Dataset, *, year: int, province: str | None = None, region: str 
     from .headline.summary import summary as headline_summary
 
     return headline_summary(ds, year=year, province=province, region=region, as_of=as_of)
+
+
+def explore(**kwargs: Any) -> Any:
+    """The explorer for JupyterLab: province or region, year, date and language pickers that update the headline
+    figures, a figure and a table in place (:func:`kceval.report.explorer.explore`, its parameters)."""
+    # deferred: the explorer needs the report stack and ipywidgets, which `import kceval` should not pay for
+    from .report.explorer import explore as explorer
+
+    return explorer(**kwargs)

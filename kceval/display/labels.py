@@ -201,6 +201,9 @@ LABELS: dict[str, tuple[str, str]] = {
                   "(size, preparation, activity), so a difference is not the effect of being a pilot or group "
                   "project."),
     "download_xlsx": ("Tải các bảng của báo cáo (Excel, .xlsx)", "Download the report's tables (Excel, .xlsx)"),
+    "ex_scope": ("Tỉnh, vùng hoặc cả nước", "Province, region or the country"),
+    "ex_cannot": ("Không tính được với lựa chọn này: hãy kiểm tra ngày (dạng YYYY-MM-DD, trong năm kế hoạch và "
+                  "trong phạm vi dữ liệu).", "This choice cannot be computed:"),
     "card_peers_region": ("Trung vị các tỉnh trong vùng", "Median of the region's provinces"),
     "card_peers_all": ("Trung vị các tỉnh", "Median of the provinces"),
     "card_gap": ("còn thiếu {gap}", "{gap} short of 100%"),

@@ -10,7 +10,6 @@ import html
 import os
 import re
 import statistics
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from ..display.formats import column_money_unit, format_number, format_percent, 
 from ..display.labels import check_lang, group_label, has_label, label
 from ..display.tables import sort_key
 from ..errors import KcevalError, ParameterError
+from ..text import fold
 from .html import static_text
 
 KINDS = ("province", "region", "national")
@@ -87,18 +87,6 @@ def _region_of(kind: str, params: Mapping[str, Any]) -> str:
         return ""
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics (đ as d): what the search box compares, so "dong nai" finds Đồng Nai.
-
-    Examples
-    --------
-    >>> _fold("Đồng Nai — 2019")
-    'dong nai — 2019'
-    """
-    t = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in t if not unicodedata.combining(c)).lower()
-
-
 def _row(ent: Mapping[str, Any], units: Mapping[str, str], lang: str) -> str:
     """One report's row: its title as a link, year, date, language, headline figures, status and run time."""
     e, L = html.escape, (lambda k: label(k, lang))
@@ -127,8 +115,8 @@ def _row(ent: Mapping[str, Any], units: Mapping[str, str], lang: str) -> str:
     secs = ent.get("seconds")
     cells.append(_cell(format_number(secs, lang, decimals=1) + ("" if is_missing(secs) else " s"),
                        sort_key(secs, "number"), "kc-number kc-num"))
-    search = _fold(" ".join([t, str(params.get("province", "")), group_label(_region_of(ent["kind"], params),
-                                                                                   "region", lang), year]))
+    region = group_label(_region_of(ent["kind"], params), "region", lang)
+    search = fold(" ".join([t, str(params.get("province", "")), region, year]), " ")  # what the search box reads
     return (f'<tr data-search="{e(search)}" data-year="{e(year)}" data-lang="{e(rlang)}">'
             + "".join(cells) + "</tr>")
 
@@ -177,7 +165,7 @@ def rate_chart(entries: Sequence[Mapping[str, Any]], lang: str) -> str:
         link = ent.get("link")
         who = f'<a href="{e(safe_link(link))}">{e(name)}</a>' if link else e(name)
         rows.append(
-            f'<li class="kc-bar-row kc-region-{e(reg or "none")}" data-search="{e(_fold(name))}">'
+            f'<li class="kc-bar-row kc-region-{e(reg or "none")}" data-search="{e(fold(name, " "))}">'
             f'<span class="kc-bar-rank">{i}</span><span class="kc-bar-name">{who}</span>'
             f'<span class="kc-bar-track"><span class="kc-bar" style="width:{100 * rate / top:.2f}%"></span>'
             f'<span class="kc-bar-median" style="left:{100 * med / top:.2f}%" '

@@ -34,6 +34,7 @@ from ..metrics import (
 )
 from . import cards, data_sections, merger_view, plots, results, sections
 from .context import ReportContext, open_report
+from .explorer import explore
 
 __all__ = [
     "Dataset",
@@ -44,6 +45,7 @@ __all__ = [
     "concentration",
     "data_sections",
     "emit_headline",
+    "explore",
     "feasibility",
     "forecast",
     "funnel",
