@@ -78,3 +78,12 @@ def test_search_without_diacritics_and_filters_offline(browser, pages):  # noqa:
     assert shown() == [] and p.is_visible(".kc-none")
     assert not log["pageerror"] and not log["console"]
     p.close()
+
+
+def test_the_vietnamese_index_shows_no_code_and_no_english(browser, pages):  # noqa: F811
+    from tests.render.test_language import codes, english_vocabulary, visible_text
+
+    text = visible_text(browser, pages / "index-vi.html", "vi")
+    tokens = [w for w in re.findall(r"[^\W\d]+", text) if w.isascii()]
+    vocabulary = english_vocabulary() | codes()
+    assert not sorted({t for t in tokens if t.lower() in vocabulary or t in codes()}), text[:500]
