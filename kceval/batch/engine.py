@@ -123,22 +123,27 @@ def _read_lock(path: Path) -> tuple[int | None, str]:
         return None, ""
 
 
-def prepare_data(data: str, out_dir: Path) -> tuple[str, str, Dataset]:
-    """Load and validate the data once; cache them as Parquet for the workers.
-
-    Returns the data fingerprint, the cache folder (for ``KCEVAL_CACHE_DIR``) and the Dataset.
-    """
+def data_key(data: str) -> str:
+    """The data's fingerprint (file hashes, loader options, kceval's version and code): part of every job's key.
+    Computed from the files alone, so an unchanged batch decides what to skip without loading anything."""
     path = Path(data) if data else SAMPLE_DIR
     if not path.exists():
         raise ParameterError(f"`data` must be an existing file or folder; received {data!r}")
-    ds = Dataset.load(str(path) if data else None)
-    key = cache.fingerprint(path, money_unit=None, as_of="None", source=None)
+    return cache.fingerprint(path, money_unit=None, as_of="None", source=None)
+
+
+def prepare_data(data: str, out_dir: Path, key: str) -> tuple[str, Dataset]:
+    """Load and validate the data once; cache them as Parquet (under ``key``, :func:`data_key`) for the workers.
+
+    Returns the cache folder (for ``KCEVAL_CACHE_DIR``) and the Dataset.
+    """
+    ds = Dataset.load(data or None)
     root = _not_a_link(out_dir, ".cache")  # a linked cache would be written wherever the link leads
     try:
         ds.save_cache(root, key)
     except OSError as exc:
         raise _output_error(exc, root, out_dir) from exc
-    return key, str(root), ds
+    return str(root), ds
 
 
 def run_batch(jobs: Sequence[Job], *, out_dir: str | os.PathLike = "reports", data: str = "", n_jobs: int | None = None,
@@ -192,13 +197,13 @@ def _run_locked(jobs: Sequence[Job], out: Path, *, data: str, n_jobs: int | None
                 max_uses: int, executor: str, scheduler: str | None, progress: Progress | None,
                 on_outcome: Callable[[Outcome], None] | None) -> list[Outcome]:
     data = str(Path(data).resolve()) if data else ""
-    data_key, cache_env, _ = prepare_data(data, out)
+    key_of_data = data_key(data)
     jobs = [Job(j.kind, j.notebook, {**j.params, "data": data}, j.lang, j.name, j.title) for j in jobs]
     manifest = load_manifest(out)
     outcomes: dict[str, Outcome] = {}
     todo: list[Job] = []
     for j in jobs:
-        key = job_key(j, data_key)
+        key = job_key(j, key_of_data)
         prev = manifest.get(j.name)
         if (not force and prev and prev.get("key") == key and prev.get("status") in ("ok", "cached")
                 and (out / f"{j.name}.html").is_file() and not (out / f"{j.name}.html").is_symlink()):
@@ -231,7 +236,7 @@ def _run_locked(jobs: Sequence[Job], out: Path, *, data: str, n_jobs: int | None
                 write(ipynb_path, r["ipynb"])
             write(html_path, r["html"])
         o = Outcome(j.name, j.kind, j.title, r["status"], r["error"], r["seconds"], r["params"], r["headline"],
-                    job_key(j, data_key), link)
+                    job_key(j, key_of_data), link)
         outcomes[j.name] = o
         manifest[j.name] = asdict(o)
         write(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, default=str))
@@ -239,6 +244,8 @@ def _run_locked(jobs: Sequence[Job], out: Path, *, data: str, n_jobs: int | None
         if on_outcome:
             on_outcome(o)
 
+    # the data are loaded, validated and cached for the workers only when something is to be rendered
+    cache_env = prepare_data(data, out, key_of_data)[0] if todo else ""
     failed = True
     try:
         if todo and executor == "local":

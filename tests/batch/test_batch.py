@@ -83,6 +83,15 @@ def test_batch_renders_skips_unchanged_and_isolates_failures(tmp_path):
     again = engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1)
     # unchanged inputs: the ok reports are skipped, the failed one is retried (and fails again)
     assert {o.name: o.status for o in again} == {**status, **{k: "cached" for k, v in status.items() if v == "ok"}}
+    # nothing to render: the data are not even loaded (the job keys need only the files' hashes)
+    ok_jobs = [j for j in jobs if status[j.name] == "ok"]
+
+    def no_load(*a, **k):
+        raise AssertionError("an unchanged batch loaded the data")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine.Dataset, "load", no_load)
+        assert {o.status for o in engine.run_batch(ok_jobs, out_dir=tmp_path, n_jobs=1)} == {"cached"}
     forced = engine.run_batch(jobs[:1], out_dir=tmp_path, n_jobs=1, force=True)
     assert forced[0].status == "ok"
     assert "failed" in progress.summary_table(out) and "province-ca-mau" in progress.summary_table(out)
