@@ -293,29 +293,6 @@ def _cmd_summary(a: argparse.Namespace) -> int:
     return 0
 
 
-def _check_exports(a: argparse.Namespace) -> None:
-    """Before any kernel starts: the workbook folder can be written, and Chromium is there to print."""
-    if a.xlsx:
-        check_out_dir("--xlsx", a.xlsx)
-    if a.pdf:
-        from .render.pdf import find_chromium  # deferred: see the module notes
-
-        find_chromium()
-
-
-def _export(a: argparse.Namespace, outcomes: list[Any]) -> None:
-    """The workbooks and PDFs asked for, from the pages written (rendered now or unchanged)."""
-    pages = [Path(a.out) / o.link for o in outcomes if o.status != "failed" and o.link]
-    if a.xlsx:
-        from .render.workbook import export_workbooks  # deferred: see the module notes
-
-        print(f"xlsx: {len(export_workbooks(pages, a.xlsx))} workbooks in {a.xlsx}")
-    if a.pdf:
-        from .render.pdf import print_pdfs  # deferred: see the module notes
-
-        print(f"pdf: {len(print_pdfs(pages))} files beside the reports")
-
-
 def _finish(outcomes: list[Any], out: str) -> int:
     from .batch.progress import summary_table  # deferred: see the module notes
 
@@ -326,6 +303,7 @@ def _finish(outcomes: list[Any], out: str) -> int:
 
 def _cmd_report(a: argparse.Namespace) -> int:
     from .batch.engine import run_batch  # deferred: see the module notes
+    from .batch.exports import check_exports, write_exports
     from .batch.plan import check_jobs, plan_jobs
     from .render.params import check_province
 
@@ -343,26 +321,29 @@ def _cmd_report(a: argparse.Namespace) -> int:
     if a.region:
         jobs = [j for j in jobs if j.params.get("region") == a.region]
     check_jobs(jobs)
-    _check_exports(a)
+    check_exports(xlsx_dir=a.xlsx, pdf=a.pdf)
     outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=1, force=True, timeout=a.timeout)
     for o in outcomes:
         print(Path(a.out) / o.link)
-    _export(a, outcomes)
+    for line in write_exports(outcomes, a.out, xlsx_dir=a.xlsx, pdf=a.pdf):
+        print(line)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
 def _cmd_batch(a: argparse.Namespace) -> int:
     from .batch.engine import run_batch  # deferred: see the module notes
+    from .batch.exports import check_exports, write_exports
     from .batch.plan import check_jobs, plan_jobs
 
     check_out_dir("--out", a.out)
     jobs = plan_jobs(year=a.year, as_of=a.as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data,
                      units=a.units, regions=a.regions)
     check_jobs(jobs)
-    _check_exports(a)
+    check_exports(xlsx_dir=a.xlsx, pdf=a.pdf)
     outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=a.jobs, force=a.force, timeout=a.timeout,
                          executor=a.executor, scheduler=a.scheduler)
-    _export(a, outcomes)
+    for line in write_exports(outcomes, a.out, xlsx_dir=a.xlsx, pdf=a.pdf):
+        print(line)
     return _finish(outcomes, a.out)
 
 

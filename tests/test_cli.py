@@ -192,9 +192,14 @@ def test_report_parameters_checked_before_any_kernel(capsys, args, text, tmp_pat
 
 def test_report_renders_one_province(capsys, tmp_path):
     code, out, _ = run(capsys, "report", "--province", "tp hcm", "--year", "2019", "--as-of", "2019-06-30",
-                       "--lang", "en", "--out", str(tmp_path))
+                       "--lang", "en", "--out", str(tmp_path), "--xlsx", str(tmp_path / "xlsx"))
     assert code == 0
-    html = Path(out.strip().splitlines()[-1])
+    html = Path(next(line for line in out.splitlines() if line.endswith(".html")))
+    # the tables as a file too, the same workbook the page carries
+    from kceval.render.workbook import workbook_from_page
+
+    xlsx = tmp_path / "xlsx" / "province-tp-ho-chi-minh-2019-2019-06-30-en.xlsx"
+    assert "xlsx: 1 workbooks" in out and xlsx.read_bytes() == workbook_from_page(html.read_text(encoding="utf-8"))
     assert html.parent == tmp_path and html.name == "province-tp-ho-chi-minh-2019-2019-06-30-en.html"
     page = html.read_text(encoding="utf-8")
     assert 'lang="en"' in page and "TP. Hồ Chí Minh" in page
