@@ -192,6 +192,11 @@ def error_html(err: Mapping[str, Any], lang: str) -> str:
     )
 
 
+def _when(t: Any) -> str:
+    """An ISO 8601 time with a space for the "T", read as a date and a time (a number is left as it is)."""
+    return str("" if t is None else t).replace("T", " ")
+
+
 def provenance_html(prov: Mapping[str, Any], lang: str) -> str:
     """The provenance footer: parameters, data file hashes, versions, git revision, run time."""
     L = lambda k: label(k, lang)  # noqa: E731
@@ -204,11 +209,8 @@ def provenance_html(prov: Mapping[str, Any], lang: str) -> str:
         parts.append(table_key_values(rows, caption=L("files")))
     parts.append(table_key_values(prov.get("versions", {}), caption=L("versions"),
                                   headers=(L("package"), L("version")), css_class="kc-kv kc-versions"))
-    def when(t: Any) -> str:  # ISO 8601 with a space for the "T", read as a date and a time
-        return str(t or "").replace("T", " ")
-
-    run = [(L("git_revision"), prov.get("git") or L("none")), (L("started"), when(prov.get("started"))),
-           (L("finished"), when(prov.get("finished"))), (L("seconds"), prov.get("seconds", ""))]
+    run = [(L("git_revision"), prov.get("git") or L("none")), (L("started"), _when(prov.get("started"))),
+           (L("finished"), _when(prov.get("finished"))), (L("seconds"), prov.get("seconds", ""))]
     parts.append(table_key_values(run))
     parts.append(f'<p class="kc-muted">{html.escape(L("generated_by"))}</p></footer>')
     return "".join(parts)
@@ -266,7 +268,7 @@ def about_rows(provenance: Mapping[str, Any], lang: str) -> list[tuple[str, str]
              for k, f in (provenance.get("files") or {}).items()]
     rows += [(str(k), str(v)) for k, v in (provenance.get("versions") or {}).items()]
     rows += [(label("git_revision", lang), str(provenance.get("git") or label("none", lang)))]
-    rows += [(label(k, lang), str(provenance[k]).replace("T", " ")) for k in ("started", "finished", "seconds")
+    rows += [(label(k, lang), _when(provenance[k])) for k in ("started", "finished", "seconds")
              if provenance.get(k) is not None]
     return rows
 

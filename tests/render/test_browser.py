@@ -151,22 +151,28 @@ def test_the_network_check_catches_a_cdn_page(browser, site, tmp_path):
     page.close()
 
 
-@pytest.fixture(scope="module")
-def province_page(tmp_path_factory):
-    """The real province report on a copy of the sample where one project is titled <script>…."""
+def sample_with_title(data, title):
+    """A copy of the sample in ``data`` where Đồng Nai's first 2019 project is titled ``title``; its projects."""
     import shutil
 
     from kceval.io import read_canonical_table, write_tables
     from kceval.paths import SAMPLE_DIR
 
-    data = tmp_path_factory.mktemp("data")
     for f in SAMPLE_DIR.iterdir():
         shutil.copy(f, data / f.name)
     tables = {t: read_canonical_table(data / f"{t}.csv", t) for t in ("plans", "projects", "events", "payments")}
     projects = tables["projects"]
     target = projects.index[(projects["province"] == "Đồng Nai") & (projects["year"] == 2019)][0]
-    projects.loc[target, "title"] = XSS
+    projects.loc[target, "title"] = title
     write_tables(tables, data)
+    return projects
+
+
+@pytest.fixture(scope="module")
+def province_page(tmp_path_factory):
+    """The real province report on a copy of the sample where one project is titled <script>…."""
+    data = tmp_path_factory.mktemp("data")
+    sample_with_title(data, XSS)
     return render_province({"province": "Đồng Nai", "year": 2019, "as_of": "2019-06-30", "data": str(data)},
                            tmp_path_factory.mktemp("province"), "vi")
 

@@ -13,16 +13,18 @@ from __future__ import annotations
 import base64
 import io
 import re
-import shutil
 
 import pytest
 from openpyxl import load_workbook
 
-from kceval.io import read_canonical_table, write_tables
-from kceval.paths import SAMPLE_DIR
 from kceval.render.pdf import print_pdfs
 from kceval.render.workbook import XLSX_MIME, workbook_from_page
-from tests.render.test_browser import browser, open_offline, render_province  # noqa: F401  (browser: fixture)
+from tests.render.test_browser import (  # noqa: F401  (browser is a fixture)
+    browser,
+    open_offline,
+    render_province,
+    sample_with_title,
+)
 
 FORMULA = '=HYPERLINK("http://example.invalid","x")'
 
@@ -30,13 +32,7 @@ FORMULA = '=HYPERLINK("http://example.invalid","x")'
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
-    for f in SAMPLE_DIR.iterdir():
-        shutil.copy(f, data / f.name)
-    tables = {t: read_canonical_table(data / f"{t}.csv", t) for t in ("plans", "projects", "events", "payments")}
-    p = tables["projects"]
-    target = p.index[(p["province"] == "Đồng Nai") & (p["year"] == 2019)][0]
-    p.loc[target, "title"] = FORMULA
-    write_tables(tables, data)
+    p = sample_with_title(data, FORMULA)
     path = render_province({"province": "Đồng Nai", "year": 2019, "as_of": "2019-06-30", "data": str(data)},
                            tmp_path_factory.mktemp("report"), "vi")
     return {"path": path, "projects": p[(p["province"] == "Đồng Nai") & (p["year"] == 2019)]}
