@@ -1,10 +1,32 @@
 """kceval: evaluate the khuyến công programme — spending spread, feasibility, completion."""
-from typing import Any
+from __future__ import annotations
 
-from .dataset import Dataset
+from typing import TYPE_CHECKING, Any
+
 from .errors import DataError, KcevalError, ParameterError, Problem, ReportError
-from .metrics.intervals import Estimate
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .metrics.intervals import Estimate
+
+
+def __getattr__(name: str) -> Any:
+    """``kceval.Dataset`` and ``kceval.Estimate``, imported on first use (PEP 562).
+
+    `import kceval` stays free of pandas (0.5 s), so that the command line answers what needs no
+    data (``--help``, an unchanged batch) at once. Plain imports, so import-linter still sees them.
+    """
+    if name == "Dataset":
+        from .dataset import Dataset  # deferred: pandas, see above
+
+        return Dataset
+    if name == "Estimate":
+        from .metrics.intervals import Estimate  # deferred: pandas, see above
+
+        return Estimate
+    raise AttributeError(f"module 'kceval' has no attribute {name!r}")
+
 
 __all__ = ["Dataset", "DataError", "Estimate", "KcevalError", "ParameterError", "Problem", "ReportError",
            "explore", "summary", "__version__"]

@@ -15,14 +15,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .checks import check_out_dir
+from .batch.stamp import unchanged
 from .errors import DataError, KcevalError, ParameterError
-from .geo import REGIONS
-from .schema import MONEY_UNITS, SOURCES
 from .version import __version__
 
 
 def _reading_options(p: argparse.ArgumentParser) -> None:
+    from .schema import MONEY_UNITS, SOURCES  # deferred: see the module notes
     """What `validate` and `import` say about sheets: hints for what a sheet does not state, and how to read it."""
     p.add_argument("--money-unit", choices=list(MONEY_UNITS),
                    help="unit of money columns when a sheet states none, e.g. trieu")
@@ -42,6 +41,7 @@ def _sub(sub: Any, name: str, summary: str, example: str, description: str | Non
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .geo import REGIONS  # deferred: see the module notes
     p = argparse.ArgumentParser(prog="kceval", description="Evaluate the khuyến công programme.",
                                 epilog="example:\n  kceval batch --year 2019 --as-of 2019-06-30\n"
                                        "run `kceval COMMAND --help` for a command's options",
@@ -180,6 +180,7 @@ def _cmd_validate(a: argparse.Namespace) -> int:
 
 
 def _cmd_import(a: argparse.Namespace) -> int:
+    from .checks import check_out_dir  # deferred: see the module notes
     from .dataset.validate import validate_tables  # deferred: see the module notes
     from .io import import_summary, write_rejected, write_tables
 
@@ -210,6 +211,7 @@ def _cmd_import(a: argparse.Namespace) -> int:
 
 
 def _cmd_sample(a: argparse.Namespace) -> int:
+    from .checks import check_out_dir  # deferred: see the module notes
     from .sample import write_sample  # deferred: see the module notes
 
     check_out_dir("--out", a.out)
@@ -305,6 +307,8 @@ def _cmd_report(a: argparse.Namespace) -> int:
     from .batch.engine import run_batch  # deferred: see the module notes
     from .batch.exports import check_exports, write_exports
     from .batch.plan import check_jobs, plan_jobs
+    from .checks import check_out_dir  # deferred: see the module notes
+    from .geo import REGIONS
     from .render.params import check_province
 
     check_out_dir("--out", a.out)
@@ -334,6 +338,8 @@ def _cmd_batch(a: argparse.Namespace) -> int:
     from .batch.engine import run_batch  # deferred: see the module notes
     from .batch.exports import check_exports, write_exports
     from .batch.plan import check_jobs, plan_jobs
+    from .batch.stamp import write_stamp
+    from .checks import check_out_dir  # deferred: see the module notes
 
     check_out_dir("--out", a.out)
     jobs = plan_jobs(year=a.year, as_of=a.as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data,
@@ -344,6 +350,9 @@ def _cmd_batch(a: argparse.Namespace) -> int:
                          executor=a.executor, scheduler=a.scheduler)
     for line in write_exports(outcomes, a.out, xlsx_dir=a.xlsx, pdf=a.pdf):
         print(line)
+    if all(o.status != "failed" for o in outcomes):
+        write_stamp(a.argv, a.out, data=a.data, notebooks=[j.notebook for j in jobs], regions=a.regions,
+                    links=[o.link for o in outcomes])
     return _finish(outcomes, a.out)
 
 
@@ -358,8 +367,13 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["batch"] and (said := unchanged(args[1:])) is not None:
+        print(said)  # nothing changed since this command last ran: answered from its stamp
+        return 0
     parser = _parser()
-    a = parser.parse_args(argv)
+    a = parser.parse_args(args)
+    a.argv = args[1:]
     if a.version:
         print(__version__)
         return 0

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 Severity = Literal["error", "warning"]
 
@@ -102,6 +103,8 @@ class ProblemsMixin:
 
     def problems_frame(self) -> pd.DataFrame:
         """Every problem as a tidy frame (severity, file, sheet, row, column, value, message, hint)."""
+        import pandas as pd  # deferred: `kceval batch` answers an unchanged run without importing pandas
+
         cols = ["severity", "file", "sheet", "row", "column", "value", "message", "hint"]
         return pd.DataFrame([p.to_dict() for p in self.problems], columns=cols)
 

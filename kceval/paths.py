@@ -49,6 +49,24 @@ def file_sha256(path: str | os.PathLike) -> str:
     return _sha256(str(p), st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def source_files(package: Path = PACKAGE_DIR, templates: Path = TEMPLATE_DIR) -> list[Path]:
+    """kceval's own code: every ``*.py`` under ``package`` and every template file, sorted.
+
+    What a report depends on besides its notebook and data (the cache keys hash these files).
+    """
+    files = {f for f in package.rglob("*.py") if "__pycache__" not in f.parts}
+    files |= {f for f in templates.rglob("*") if f.is_file() and "__pycache__" not in f.parts}
+    return sorted(files)
+
+
+def input_files(path: str | os.PathLike) -> list[Path]:
+    """The data files behind a path (a folder's files, or the file itself), sorted."""
+    p = Path(path)
+    if p.is_dir():
+        return sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+    return [p]
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes | Callable[[BinaryIO], object]) -> Path:
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then ``os.replace``.
 

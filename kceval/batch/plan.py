@@ -17,7 +17,7 @@ from ..dataset.basis import basis_for, place_label
 from ..display.formats import format_date
 from ..display.labels import label
 from ..errors import ParameterError
-from ..paths import REPO_ROOT
+from ..paths import PUBLISHED_FIGURES, REPO_ROOT, file_sha256
 from ..render.names import slug
 from ..render.params import check_parameters
 from ..version import __version__
@@ -115,7 +115,8 @@ def _title(level: str, unit: str, year: int, as_of: str, lang: str) -> str:
 
 
 def job_key(job: Job, data_key: str) -> str:
-    """Hash of everything a report depends on: notebook bytes, parameters, data, kceval version and code.
+    """Hash of everything a report depends on: notebook bytes, parameters, data, published figures, kceval's
+    version and code.
 
     The code is the hash of kceval's own source files and templates
     (:func:`kceval.dataset.cache.source_hash`), so a change to kceval re-renders every report
@@ -129,7 +130,8 @@ def job_key(job: Job, data_key: str) -> str:
     """
     h = hashlib.sha256((REPO_ROOT / job.notebook).read_bytes())  # an absolute path stays as it is
     h.update(json.dumps(job.key_fields, sort_keys=True, ensure_ascii=False).encode())
-    h.update(f"|{data_key}|{__version__}|{data_cache.source_hash()}".encode())
+    # the data-quality section reconciles with the published figures: they are an input too
+    h.update(f"|{data_key}|{__version__}|{data_cache.source_hash()}|{file_sha256(PUBLISHED_FIGURES)}".encode())
     return h.hexdigest()
 
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..paths import PACKAGE_DIR, TEMPLATE_DIR, file_sha256
+from ..paths import PACKAGE_DIR, TEMPLATE_DIR, file_sha256, input_files, source_files
 from ..schema import TABLES
 from ..version import __version__
 
@@ -87,20 +87,10 @@ def source_hash() -> str:
     >>> len(source_hash()) == 64 and source_hash() is source_hash()
     True
     """
-    files = {f for f in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in f.parts}
-    files |= {f for f in TEMPLATE_DIR.rglob("*") if f.is_file() and "__pycache__" not in f.parts}
     h = hashlib.sha256()
-    for f in sorted(files):
+    for f in source_files(PACKAGE_DIR, TEMPLATE_DIR):
         h.update(f"{f.relative_to(PACKAGE_DIR).as_posix()}\0{file_sha256(f)}\n".encode())
     return h.hexdigest()
-
-
-def input_files(path: str | Path) -> list[Path]:
-    """The data files behind a path (a folder's files, or the file itself), sorted."""
-    p = Path(path)
-    if p.is_dir():
-        return sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
-    return [p]
 
 
 def fingerprint(path: str | Path, **options: Any) -> str:

@@ -104,6 +104,17 @@ def test_a_code_change_without_a_version_bump_changes_the_report_key(monkeypatch
     assert plan.job_key(job, "data") != before
 
 
+def test_edited_published_figures_change_the_report_key(monkeypatch, tmp_path):
+    job = plan.plan_jobs(year=2019, level="national")[0]
+    before = plan.job_key(job, "data")
+    figures = tmp_path / "figures.csv"
+    figures.write_bytes(plan.PUBLISHED_FIGURES.read_bytes())
+    monkeypatch.setattr(plan, "PUBLISHED_FIGURES", figures)
+    assert plan.job_key(job, "data") == before  # the same bytes elsewhere
+    figures.write_bytes(figures.read_bytes() + b"\n")
+    assert plan.job_key(job, "data") != before
+
+
 def test_reports_with_damaged_entries_are_rendered_again(tmp_path):
     jobs = [replace(j, notebook=str(PROBE_NOTEBOOK))
             for j in plan.plan_jobs(year=2019, as_of="2019-06-30", level="province",
