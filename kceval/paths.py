@@ -22,6 +22,7 @@ SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 PUBLISHED_FIGURES = REPO_ROOT / "data" / "published" / "figures.csv"
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 TEMPLATE_DIR = PACKAGE_DIR / "render" / "templates"
+CACHE_ENV = "KCEVAL_CACHE_DIR"  # where a batch's workers find the validated data (kceval.dataset.cache)
 
 
 @lru_cache(maxsize=256)

@@ -132,18 +132,21 @@ def data_key(data: str) -> str:
     return cache.fingerprint(path, money_unit=None, as_of="None", source=None)
 
 
-def prepare_data(data: str, out_dir: Path, key: str) -> tuple[str, Dataset]:
-    """Load and validate the data once; cache them as Parquet (under ``key``, :func:`data_key`) for the workers.
+def prepare_data(data: str, out_dir: Path, key: str) -> str:
+    """Load, validate and cache the data as Parquet (under ``key``, :func:`data_key`) for the workers, unless
+    a sound cache entry is there already (an earlier batch into the same folder: another year of `make reports`).
 
-    Returns the cache folder (for ``KCEVAL_CACHE_DIR``) and the Dataset.
+    Returns the cache folder (for ``KCEVAL_CACHE_DIR``).
     """
-    ds = Dataset.load(data or None)
     root = _not_a_link(out_dir, ".cache")  # a linked cache would be written wherever the link leads
+    if cache.is_sound(root, key):
+        return str(root)
+    ds = Dataset.load(data or None)
     try:
         ds.save_cache(root, key)
     except OSError as exc:
         raise _output_error(exc, root, out_dir) from exc
-    return str(root), ds
+    return str(root)
 
 
 def run_batch(jobs: Sequence[Job], *, out_dir: str | os.PathLike = "reports", data: str = "", n_jobs: int | None = None,
@@ -244,14 +247,16 @@ def _run_locked(jobs: Sequence[Job], out: Path, *, data: str, n_jobs: int | None
         if on_outcome:
             on_outcome(o)
 
-    # the data are loaded, validated and cached for the workers only when something is to be rendered
-    cache_env = prepare_data(data, out, key_of_data)[0] if todo else ""
+    # the data are loaded, validated and cached for the workers only when something is to be rendered;
+    # local workers start their kernels meanwhile
+    cache_env = str(_not_a_link(out, ".cache")) if todo else ""
     failed = True
     try:
         if todo and executor == "local":
             run_local(todo, collect, n_jobs=n_jobs or os.cpu_count() or 1, timeout=timeout, max_uses=max_uses,
-                      cache_env=cache_env)
+                      cache_env=cache_env, ready=lambda: prepare_data(data, out, key_of_data))
         elif todo:
+            prepare_data(data, out, key_of_data)
             run_dask(todo, collect, scheduler=scheduler, timeout=timeout, max_uses=max_uses)
         failed = False
     finally:

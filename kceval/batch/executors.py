@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .plan import Job
-from .worker import failed_result, init_worker, run_job
+from .worker import failed_result, init_worker, run_job, started
 
 Collect = Callable[[Job, dict[str, Any]], None]
 
@@ -27,8 +27,12 @@ WORKER_DIED = ("the worker process rendering this report died ({how}); the other
                "Re-run to try it again")
 
 
-def run_local(todo: list[Job], collect: Collect, *, n_jobs: int, timeout: int, max_uses: int, cache_env: str) -> None:
+def run_local(todo: list[Job], collect: Collect, *, n_jobs: int, timeout: int, max_uses: int, cache_env: str,
+              ready: Callable[[], object] | None = None) -> None:
     """Render ``todo`` in ``n_jobs`` worker processes, handing each result to ``collect`` as it comes.
+
+    ``ready`` (the data preparation) runs in this process once the workers are starting: their
+    imports and kernels start while the data are read; no job is sent before it returns.
 
     A worker that dies (``kill -9``, out of memory, a segfault) breaks a ``ProcessPoolExecutor``
     for every job in it. Then the report that worker was rendering (named by its marker file,
@@ -41,7 +45,8 @@ def run_local(todo: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
     with tempfile.TemporaryDirectory(prefix="kceval-marks-") as marks:
         while remaining:
             remaining, culprits, cause = _run_pool(remaining, collect, n_jobs=n_jobs, timeout=timeout,
-                                                   max_uses=max_uses, cache_env=cache_env, marks=marks)
+                                                   max_uses=max_uses, cache_env=cache_env, marks=marks, ready=ready)
+            ready = None
             for j, how in culprits:
                 collect(j, failed_result(j, WORKER_DIED.format(how=how)))
             if remaining and not culprits:
@@ -54,7 +59,7 @@ def run_local(todo: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
 
 
 def _run_pool(jobs: list[Job], collect: Collect, *, n_jobs: int, timeout: int, max_uses: int, cache_env: str,
-              marks: str) -> tuple[list[Job], list[tuple[Job, str]], str]:
+              marks: str, ready: Callable[[], object] | None = None) -> tuple[list[Job], list[tuple[Job, str]], str]:
     """One pool over ``jobs``; returns the jobs left unfinished by a broken pool, the jobs whose
     worker died with them (and how), and the pool's error."""
     n = max(1, min(n_jobs, len(jobs)))
@@ -65,6 +70,12 @@ def _run_pool(jobs: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
     broken: list[Job] = []
     cause = ""
     try:
+        if ready is not None:
+            # a pool spawns a worker per task submitted while none is idle: n no-op tasks start all n
+            # (each starting its kernel in the initializer) while this process prepares the data
+            for _ in range(n):
+                ex.submit(started)
+            ready()
         for j in jobs:
             try:
                 futs[ex.submit(run_job, j, timeout=timeout, max_uses=max_uses, cache_env=cache_env, marks=marks)] = j

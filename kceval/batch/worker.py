@@ -18,36 +18,54 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..dataset.cache import ENV
-from ..display.labels import label
+from ..paths import CACHE_ENV as ENV
 from ..paths import REPO_ROOT
-from .plan import Job
+
+if TYPE_CHECKING:
+    from .plan import Job
 
 _STATE: dict[str, Any] = {}
 KILL_AFTER_INTERRUPT = 15.0  # seconds a timed-out cell's kernel gets to honour the interrupt
 
 
-def _worker_state(max_uses: int) -> tuple[Any, Any]:
-    """This process's warm kernel and renderer, created on first use."""
+def _kernel(max_uses: int) -> Any:
+    """This process's warm kernel, created (not started) on first use."""
     if "kernel" not in _STATE:
-        # deferred: the rendering stack (nbconvert, papermill, jupyter_client: about 2 s) is
-        # needed in worker processes only, not in the batch process that imports this module
-        from ..render.html import Renderer
+        # deferred: jupyter_client is needed in worker processes only, not in the batch process
         from ..render.kernels import WarmKernel
 
         k = WarmKernel(cwd=REPO_ROOT, max_uses=max_uses, kill_after_interrupt=KILL_AFTER_INTERRUPT)
         atexit.register(k.shutdown)
-        _STATE["kernel"], _STATE["renderer"] = k, Renderer()
-    return _STATE["kernel"], _STATE["renderer"]
+        _STATE["kernel"] = k
+    return _STATE["kernel"]
+
+
+def _renderer() -> Any:
+    """This process's renderer (nbconvert's exporter with its templates loaded), created on first use."""
+    if "renderer" not in _STATE:
+        # deferred: the rendering stack (nbconvert, papermill: about 1.5 s with the templates) is
+        # needed in worker processes only
+        from ..render.html import Renderer
+
+        _STATE["renderer"] = Renderer()
+    return _STATE["renderer"]
+
+
+def _worker_state(max_uses: int) -> tuple[Any, Any]:
+    """This process's warm kernel and renderer."""
+    return _kernel(max_uses), _renderer()
 
 
 def error_page(title: str, error: str, lang: str) -> str:
     """A minimal self-contained page for a report that could not even be rendered."""
+    from ..display.labels import label  # deferred: a worker starts its kernel before any other import
+
     head = escape(label("report_failed", lang))
     return (f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f'</head><body><h1>{escape(title)}</h1><div class="kc-error" role="alert"><h2>{head}</h2>'
@@ -94,11 +112,21 @@ def init_worker(cache_env: str | None, max_uses: int) -> None:
     if cache_env:
         os.environ[ENV] = cache_env
     time.sleep((os.getpid() % 4) * 0.3)  # stagger kernel starts: simultaneous starts can race for ports
-    k, _ = _worker_state(max_uses)
+    k = _kernel(max_uses)
+    # the renderer's imports and templates are built while the kernel boots and preloads (it waits on
+    # the kernel's reply, so the two overlap)
+    builder = threading.Thread(target=_renderer, name="kceval-renderer", daemon=True)
+    builder.start()
     try:
         k.start()  # now, in parallel with the other workers, not when the first job arrives
     except Exception:  # noqa: BLE001 - acquire() starts it again for the first job
         k.shutdown()
+    builder.join()
+
+
+def started() -> int:
+    """A task that does nothing: sent to start a worker process (and its kernel) ahead of the jobs."""
+    return os.getpid()
 
 
 def run_job(job: Job, *, timeout: int = 600, max_uses: int = 50, cache_env: str | None = None,

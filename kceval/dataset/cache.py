@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..paths import PACKAGE_DIR, TEMPLATE_DIR, file_sha256, input_files, source_files
+from ..paths import CACHE_ENV, PACKAGE_DIR, TEMPLATE_DIR, file_sha256, input_files, source_files
 from ..schema import TABLES
 from ..version import __version__
 
-ENV = "KCEVAL_CACHE_DIR"
+ENV = CACHE_ENV
 _FORMAT = "3"  # 3: meta.json holds each cached file's SHA-256
 _SUMS = "cache_sha256"  # the meta.json key of those sums: file name -> SHA-256
 
@@ -181,6 +181,11 @@ def _checked(entry: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
         if _sha256_bytes(blobs[name]) != want:
             raise ValueError(f"{name} does not match its checksum")
     return meta, blobs
+
+
+def is_sound(cache_root: str | Path, key: str) -> bool:
+    """Whether a complete entry is cached under ``key``, every file matching its checksum (nothing parsed)."""
+    return _damage(Path(cache_root) / key) is None
 
 
 def _damage(entry: Path) -> str | None:

@@ -1,8 +1,8 @@
 """Notebook parameters checked before any kernel starts.
 
-:func:`check_parameters` reads a notebook's ``parameters`` cell with
-``papermill.inspect_notebook`` (names, annotated types, defaults, help) and rejects unknown
-names and wrong types; values from the command line arrive as text, so ``"2019"`` becomes
+:func:`check_parameters` reads a notebook's ``parameters`` cell as papermill does (names,
+annotated types, defaults, help; with ``ast``, so that planning a batch costs no papermill import)
+and rejects unknown names and wrong types; values from the command line arrive as text, so ``"2019"`` becomes
 ``2019`` for an ``int`` parameter while ``"abc"`` is refused. Domain checks are pluggable: a
 dict maps a parameter name to ``validator(value, context) -> normalised value`` where
 ``context`` holds every parameter (defaults updated with the caller's values);
@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import io
+import json
 import os
 import re
+import tokenize
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import nbformat
-from papermill.translators import PythonTranslator
 
 from .. import geo, merger
 from ..checks import to_date
@@ -39,49 +39,56 @@ SETTLEMENT_DAY = (1, 22)  # DOMAIN.md: settlement due by 22 January of the follo
 
 @lru_cache(maxsize=64)
 def _inspect(path: str, mtime_ns: int) -> tuple[tuple[str, str | None, str | None, str], ...]:
-    nb = nbformat.read(path, as_version=4)
-    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
-    # papermill's own reader of a Python parameters cell (what `papermill --help-notebook` uses);
-    # kceval notebooks are Python, so no kernelspec is needed to pick the translator
-    params = PythonTranslator.inspect(cell) if cell is not None else []
-    info = {p.name: p._asdict() for p in params}
-    missed = sorted(_assigned_names(nb, path) - set(info))
-    if missed:
-        # papermill skips, with a mere log warning, lines it cannot parse (e.g. a comment with
-        # '='); such a parameter would be silently un-settable, so the notebook is refused.
-        raise ReportError(f"papermill cannot read the parameter(s) {', '.join(missed)} in the cell tagged "
-                          f"'parameters' of {path}: write one `name: type = value  # help` per line, "
-                          f"with no '=' in the comment")
-    out = []
-    for name, p in info.items():
-        typ = p.get("inferred_type_name")
-        default = p.get("default")
+    with open(path, encoding="utf-8") as fh:
+        nb = json.load(fh)  # nbformat's reader would import its JSON-schema checkers: 0.9 s per process
+    cell = next((c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return ()
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    return _read_parameters(source, path)
+
+
+def _read_parameters(source: str, path: str) -> tuple[tuple[str, str | None, str | None, str], ...]:
+    """(name, type, default source, help) of each ``name: type = value  # help`` of a parameters cell.
+
+    What papermill's own reader (``PythonTranslator.inspect``, used by ``papermill --help-notebook``)
+    finds, read with ``ast`` instead of importing papermill; tests/render/test_params_reader.py checks
+    the two agree on every notebook. papermill skips, with a mere log warning, a line it cannot parse (two
+    '=', e.g. a comment with '='): such a parameter could never be set, so the notebook is refused.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as e:
+        raise ReportError(f"the cell tagged 'parameters' of {path} is not valid Python: {e}") from None
+    lines = source.splitlines()
+    comments = {t.start[0]: t.string for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                if t.type == tokenize.COMMENT}
+    out, unreadable = [], []
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, annotation, value = node.target.id, ast.get_source_segment(source, node.annotation), node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, annotation, value = node.targets[0].id, None, node.value
+        else:
+            continue
+        if any(lines[i].count("=") > 1 for i in range(node.lineno - 1, node.end_lineno or node.lineno)):
+            unreadable.append(name)
+            continue
+        default = ast.get_source_segment(source, value)
+        help_ = comments.get(node.end_lineno or node.lineno, "").lstrip("#").strip()
+        typ = (annotation or "").strip("'\" ")
         if typ not in TYPES:  # no annotation: take the type of the literal default
             try:
                 v = ast.literal_eval(default) if default is not None else None
-                typ = {bool: "bool", int: "int", float: "float", str: "str"}.get(type(v))
+                typ = {bool: "bool", int: "int", float: "float", str: "str"}.get(type(v)) or ""
             except (ValueError, SyntaxError):
-                typ = None
-        out.append((name, typ, default, p.get("help") or ""))
+                typ = ""
+        out.append((name, typ or None, default, help_))
+    if unreadable:
+        raise ReportError(f"papermill cannot read the parameter(s) {', '.join(unreadable)} in the cell tagged "
+                          f"'parameters' of {path}: write one `name: type = value  # help` per line, "
+                          f"with no '=' in the comment")
     return tuple(out)
-
-
-def _assigned_names(nb: Any, path: str) -> set[str]:
-    """Names assigned at top level in the cell tagged ``parameters`` (read with ``ast``)."""
-    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
-    if cell is None:
-        return set()
-    try:
-        tree = ast.parse(cell.source)
-    except SyntaxError as e:
-        raise ReportError(f"the cell tagged 'parameters' of {path} is not valid Python: {e}") from None
-    names: set[str] = set()
-    for node in tree.body:
-        targets = (
-            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        )
-        names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return names
 
 
 def notebook_parameters(notebook_path: str | os.PathLike) -> dict[str, dict[str, Any]]:
