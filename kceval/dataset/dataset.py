@@ -124,11 +124,11 @@ class Dataset(ProblemsMixin):
         probs = problems + v.problems
         if strict and any(p.severity == "error" for p in probs):
             raise DataError(probs)
-        t = {k: v.tables[k] for k in TABLES}
+        # new frames numbered from 0, none sharing a column with the caller's tables (a notebook may change them)
+        t = {k: v.tables[k].reset_index(drop=True) for k in ("events", "payments")}
         for k in ("plans", "projects"):
-            t[k] = with_places(t[k])
-        return cls(t["plans"].reset_index(drop=True), t["projects"].reset_index(drop=True),
-                   t["events"].reset_index(drop=True), t["payments"].reset_index(drop=True),
+            t[k] = with_places(v.tables[k]).set_axis(pd.RangeIndex(len(v.tables[k])), copy=False)
+        return cls(t["plans"], t["projects"], t["events"], t["payments"],
                    tuple(probs), v.excluded, dict(files or {}), synthetic, None, source)
 
     @classmethod
@@ -302,17 +302,24 @@ _REGION_2025 = {u: merger.region_2025_of(u) for u in set(_UNIT.values())}
 
 
 def with_places(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` (with a canonical ``province``) with its ``region``, ``unit_2025`` and ``region_2025``.
+    """``df`` (with a canonical ``province``) with its ``region``, ``unit_2025`` and ``region_2025``: a new frame,
+    sharing no column with ``df``.
 
     Examples
     --------
     >>> with_places(pd.DataFrame({"province": ["Long An", "Bình Thuận"]})).to_dict("records")[1]
     {'province': 'Bình Thuận', 'region': 'south', 'unit_2025': 'Lâm Đồng', 'region_2025': 'central'}
     """
-    df = df.drop(columns=list(PLACE_COLUMNS), errors="ignore")  # derived again: the same columns, in one order
-    unit = df["province"].map(_UNIT).astype(object)
-    return df.assign(region=df["province"].map(_REGION).astype(object), unit_2025=unit,
-                     region_2025=unit.map(_REGION_2025).astype(object))
+    # looked up once per distinct province: mapping a million cells hashes a million strings, three times
+    codes, names = pd.factorize(df["province"])
+    unit: list[Any] = [_UNIT.get(p, np.nan) for p in names]
+    places = {"region": [_REGION.get(p, np.nan) for p in names], "unit_2025": unit,
+              "region_2025": [_REGION_2025.get(u, np.nan) if isinstance(u, str) else np.nan for u in unit]}
+    cols: dict[str, Any] = {c: df[c].array if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype)
+                            else df[c].to_numpy() for c in df.columns if c not in PLACE_COLUMNS}
+    for c, values in places.items():  # code -1 (an empty province) takes the last entry: empty
+        cols[c] = np.array([*values, np.nan], dtype=object)[codes]
+    return pd.DataFrame(cols, index=df.index, copy=True)  # one copy, consolidated once (assign would copy twice)
 
 
 def _copy(ds: Dataset) -> Dataset:

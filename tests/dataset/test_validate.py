@@ -1,4 +1,5 @@
 """Canonical tables and their validation: every problem, located, at once."""
+import numpy as np
 import pandas as pd
 
 from kceval.dataset.validate import validate_tables
@@ -105,3 +106,33 @@ def test_arrow_text_is_validated_like_python_text_and_stays_arrow():
             assert [None if pd.isna(x) else x for x in a[c]] == [None if pd.isna(x) else x for x in b[c]], (name, c)
     assert isinstance(arrow.tables["projects"]["title"].dtype, pd.StringDtype)
     assert isinstance(arrow.excluded["projects"]["project_id"].dtype, pd.StringDtype)
+
+
+def test_payment_checks_follow_each_payment_to_its_project(tiny):
+    t = tiny_tables()
+    t["projects"].loc[1, "planned_end"] = pd.Timestamp("2019-01-01")   # B excluded: it ends before approval
+    pay = t["payments"]
+    pay.loc[len(pay)] = ["C", pd.Timestamp("2019-06-01"), 10_000_000_000]  # C: over its support
+    pay.loc[len(pay)] = ["D", pd.Timestamp("2019-01-02"), 1_000]            # D: before approval, one month and more
+    pay.loc[len(pay)] = ["B", pd.Timestamp("2019-06-01"), 10_000_000_000]  # B: excluded, not summed
+    pay.loc[len(pay)] = ["ZZ", pd.Timestamp("2019-06-01"), 1]
+    v = validate_tables(t)
+    over = [(p.row, p.value, p.message) for p in v.warnings if p.column == "support_vnd"]
+    paid_c = int(pay.loc[pay["project_id"] == "C", "amount_vnd"].sum())
+    assert over == [(4, 35_000_000, f"payments ({paid_c:,} VND) exceed support by more than 5%")]
+    early = [(p.file, p.row) for p in v.warnings if "before the project's approval" in p.message]
+    assert early == [("payments.csv", 9)]  # D's payment: index 7, row 9 of payments.csv (header on row 1)
+    pointed = {p.value: p.message for p in v.errors if p.column == "project_id"}
+    assert pointed["ZZ"] == "points to an unknown project"
+    assert pointed["B"] == "points to a project that was excluded because of its own errors"
+
+
+def test_a_dataset_shares_no_column_with_its_input(tiny):
+    from kceval.dataset import Dataset  # deferred: only this test builds a Dataset here
+
+    ds = Dataset.from_tables(tiny)
+    for name in ("plans", "projects", "events", "payments"):
+        got = getattr(ds, name)
+        for c in tiny[name].columns:
+            a, b = got[c].to_numpy(), tiny[name][c].to_numpy()
+            assert not np.shares_memory(a, b), (name, c)
