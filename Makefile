@@ -21,8 +21,9 @@ reports: install
 	$(BIN)/kceval batch --year 2025 --level all --out reports
 	$(BIN)/kceval batch --year 2026 --level all --out reports
 
+# on every core (pytest-xdist); a test file stays on one worker, which shares its module fixtures
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # ruff (style, import order), mypy (types of kceval/), import-linter (the layers of DESIGN.md §1)
 lint: install

@@ -33,12 +33,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-import statsmodels.formula.api as smf
 from scipy.stats import rankdata
 from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
 
 from ..errors import KcevalError, ParameterError
-from .design import HORIZON_DAYS, check_events, design, formula_for
+from .design import HORIZON_DAYS, check_events, design, formula_for, model_matrix
 
 
 def auc(y: Any, score: Any) -> float:
@@ -116,9 +115,9 @@ class RiskModel:
     horizon_days: int = HORIZON_DAYS
 
 
-def _fit_glm(frame: pd.DataFrame, formula: str, groups: np.ndarray) -> tuple[Any, str]:
+def _fit_glm(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> tuple[Any, str]:
     """Fit a binomial GLM with clustered SEs, turning separation into a KcevalError."""
-    model = smf.glm(formula, data=frame, family=sm.families.Binomial())
+    model = sm.GLM(y, x, family=sm.families.Binomial())
     kw: dict[str, Any]
     if len(np.unique(groups)) >= 2:
         kw = dict(cov_type="cluster", cov_kwds={"groups": pd.factorize(groups)[0]})
@@ -173,14 +172,14 @@ def fit_risk_model(projects: pd.DataFrame, events: pd.DataFrame, *, as_of: Any, 
     formula, n_params = formula_for(fr)
     n, n_events = len(fr), int(fr["problem"].sum())
     check_events(n_events, n, n_params)
-    res, cov = _fit_glm(fr, formula, fr["province"].to_numpy())
-    ci = res.conf_int(0.05)
+    x, names = model_matrix(fr)  # the formula's matrix, without patsy's cost
+    res, cov = _fit_glm(fr["problem"].to_numpy(dtype=float), x, fr["province"].to_numpy())
+    b, ci = np.asarray(res.params), np.asarray(res.conf_int(0.05))
     params = pd.DataFrame({
-        "term": res.params.index, "coef": res.params.to_numpy(), "se": res.bse.to_numpy(),
-        "odds_ratio": np.exp(res.params.to_numpy()), "low": np.exp(ci[0].to_numpy()),
-        "high": np.exp(ci[1].to_numpy()), "p_value": res.pvalues.to_numpy(),
+        "term": names, "coef": b, "se": np.asarray(res.bse), "odds_ratio": np.exp(b), "low": np.exp(ci[:, 0]),
+        "high": np.exp(ci[:, 1]), "p_value": np.asarray(res.pvalues),
     })
-    pred = res.predict(fr).to_numpy()
+    pred = np.asarray(res.predict())  # on the fitted matrix
     merged = tuple(sorted(set(projects["activity"]) - set(fr["activity"])))
     return RiskModel(params.reset_index(drop=True), auc(fr["problem"], pred), calibration_table(fr["problem"], pred),
                      n, n_events, formula, cov, merged, int(horizon_days))

@@ -29,7 +29,7 @@ from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight, surv
 
 from ..checks import to_date
 from ..errors import KcevalError, ParameterError
-from .design import check_events, design, formula_for
+from .design import check_events, design, formula_for, model_matrix
 
 DAY = np.timedelta64(1, "D")
 
@@ -337,20 +337,23 @@ def fit_cox(projects: pd.DataFrame, events: pd.DataFrame, *, as_of: Any, min_lev
     """
     tte = time_to_event(projects, as_of=as_of)
     fr = design(tte, events, min_level=min_level)
-    fr["time"] = tte["time"].to_numpy()
-    fr["accepted"] = (tte["event"].to_numpy() == 1).astype(int)
+    accepted = (tte["event"].to_numpy() == 1).astype(int)
     formula, k = formula_for(fr, outcome="time")
-    n, n_ev = len(fr), int(fr["accepted"].sum())
+    n, n_ev = len(fr), int(accepted.sum())
     check_events(n_ev, n, k, survival=True)
     rhs = formula.split("~", 1)[1]
-    mod = PHReg.from_formula("time ~ " + rhs, data=fr, status=fr["accepted"].to_numpy(), ties="breslow")
+    x, names = model_matrix(fr, intercept=False)
+    # hasconst=False: no intercept by construction, so statsmodels need not look for an implicit
+    # one (two SVDs of the matrix; the constant is not used by PHReg's estimates)
+    mod = PHReg(tte["time"].to_numpy(dtype=float), x, status=accepted, ties="breslow", hasconst=False)
     with np.errstate(all="ignore"):
         res = mod.fit()
     beta = np.asarray(res.params)
     if fr["province"].nunique() >= 2:
         # province-clustered sandwich, computed here: statsmodels' robust_covariance returns NaN
         # when a project is censored before the first acceptance (its score residual is 0, not NaN)
-        hinv = np.linalg.inv(mod.hessian(beta))
+        # the Newton fit's inverse Hessian at beta (statsmodels keeps -H⁻¹): one Hessian less to compute
+        hinv = -np.asarray(res.cov_params())
         resid = breslow_score_residuals(mod.exog, beta, mod.endog, mod.status)
         u = pd.DataFrame(resid).groupby(pd.factorize(fr["province"])[0]).sum()
         cov = hinv @ (u.to_numpy().T @ u.to_numpy()) @ hinv
@@ -358,7 +361,7 @@ def fit_cox(projects: pd.DataFrame, events: pd.DataFrame, *, as_of: Any, min_lev
         cov = np.asarray(res.cov_params())
     se = np.sqrt(np.diag(cov))
     zc = norm.ppf(0.975)
-    params = pd.DataFrame({"term": mod.exog_names, "coef": beta, "se": se, "hazard_ratio": np.exp(beta),
+    params = pd.DataFrame({"term": names, "coef": beta, "se": se, "hazard_ratio": np.exp(beta),
                            "low": np.exp(beta - zc * se), "high": np.exp(beta + zc * se),
                            "p_value": 2 * norm.sf(np.abs(beta / se))})
     if not np.all(np.isfinite(params["coef"])):

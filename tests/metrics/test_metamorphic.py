@@ -152,6 +152,7 @@ CASES: dict[str, tuple[Case, bool]] = {
     "design.problem_within": (lambda ds, d: design.problem_within(ds.as_of(d).projects, ds.as_of(d).events,
                                                                   as_of=d), True),
     "design.formula_for": (lambda ds, d: design.formula_for(design.design(ds.projects, ds.events)), False),
+    "design.model_matrix": (lambda ds, d: _matrix(ds, d), True),
     "risk.fit_risk_model": (lambda ds, d: _or_refusal(lambda: risk.fit_risk_model(
         ds.as_of(d).projects, ds.as_of(d).events, as_of=d)), True),
     "risk.auc": (lambda ds, d: risk.auc(ds.projects["status"] == "accepted", ds.projects["support_vnd"]), False),
@@ -206,6 +207,13 @@ def _or_refusal(fit: Callable[[], Any]) -> Any:
         return fit()
     except KcevalError as e:
         return str(e)
+
+
+def _matrix(ds: Dataset, d: str) -> pd.DataFrame:
+    """The risk model's design matrix, each row beside its project id."""
+    fr = design.design(ds.as_of(d).projects, ds.as_of(d).events, as_of=d)
+    x, names = design.model_matrix(fr)
+    return pd.DataFrame(x, columns=names).assign(project_id=fr["project_id"].to_numpy())
 
 
 def _residuals(ds: Dataset) -> pd.DataFrame:

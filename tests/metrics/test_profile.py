@@ -8,7 +8,7 @@ from kceval.dataset import Dataset
 from kceval.errors import ParameterError
 from kceval.metrics.forecast import forecast, forecast_backtest, year_end_forecast
 from kceval.metrics.intervals import Estimate
-from kceval.metrics.profile import monthly_profile, profile_stats
+from kceval.metrics.profile import monthly_profile, payment_calendar, profile_stats
 
 DN, BD = "Đồng Nai", "Bình Dương"
 
@@ -224,3 +224,15 @@ def test_seasonal_ratio_uses_the_same_day_of_earlier_years():
     c = (100 / 400, 200 / 300)
     assert f["c_min"] == pytest.approx(min(c)) and f["c_max"] == pytest.approx(max(c))
     assert f["forecast_rate"] == pytest.approx(150 / (sum(c) / 2) / 1000)
+
+
+def test_payment_calendar_key_against_pandas_dates():
+    # reference: pandas' own year, month and day of each payment date (the key is computed by
+    # integer arithmetic on day numbers): every day of 2019–2025 (leap years 2020, 2024), and a
+    # project of plan year 2020 paid before, during and after its year
+    days = pd.date_range("2019-01-01", "2025-12-31", freq="D") + pd.Timedelta(hours=13)
+    ds = build([(2020, DN, 100)], [("A", 2020, DN, 100)], [("A", str(t), 1) for t in days])
+    cal = payment_calendar(ds, ["province"])
+    want = (days.year - 2020) * 10000 + days.month * 100 + days.day
+    assert cal["key"].tolist() == want.tolist()
+    assert cal.loc[cal["key"] == 229, "amount"].sum() == 1          # 29 February 2020
