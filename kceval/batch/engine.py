@@ -256,8 +256,8 @@ def _run_locked(jobs: Sequence[Job], out: Path, *, data: str, n_jobs: int | None
             run_local(todo, collect, n_jobs=n_jobs or os.cpu_count() or 1, timeout=timeout, max_uses=max_uses,
                       cache_env=cache_env, ready=lambda: prepare_data(data, out, key_of_data))
         elif todo:
-            prepare_data(data, out, key_of_data)
-            run_dask(todo, collect, scheduler=scheduler, timeout=timeout, max_uses=max_uses)
+            run_dask(todo, collect, scheduler=scheduler, timeout=timeout, max_uses=max_uses, cache_env=cache_env,
+                     ready=lambda: prepare_data(data, out, key_of_data))
         failed = False
     finally:
         # the manifest already holds every rendered report (collect) and every cached one

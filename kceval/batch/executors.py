@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .plan import Job
-from .worker import failed_result, init_worker, run_job, started
+from .worker import failed_result, init_worker, run_job, started, warm
 
 Collect = Callable[[Job, dict[str, Any]], None]
 
@@ -148,17 +148,30 @@ def _stop(ex: cf.ProcessPoolExecutor) -> None:
     ex.shutdown(wait=True)
 
 
-def run_dask(todo: list[Job], collect: Collect, *, scheduler: Any, timeout: int, max_uses: int) -> None:
-    """Send the jobs to a Dask scheduler (an address, or a Client or LocalCluster) and collect the results."""
+def run_dask(todo: list[Job], collect: Collect, *, scheduler: Any, timeout: int, max_uses: int, cache_env: str = "",
+             ready: Callable[[], object] | None = None) -> None:
+    """Send the jobs to a Dask scheduler (an address, or a Client or LocalCluster) and collect the results.
+
+    Each worker first starts its kernel and renderer (:func:`~kceval.batch.worker.warm`, a task pinned to it)
+    while this process runs ``ready`` (the data preparation); a worker that can read ``cache_env`` (the same
+    machine, a shared path) loads the data validated once, any other reads them itself.
+    """
     # deferred: distributed costs 0.2 s to import, and only --executor dask needs it
     from distributed import Client, as_completed
 
     own = isinstance(scheduler, str)
     client = Client(scheduler) if own else (scheduler if hasattr(scheduler, "submit") else Client(scheduler))
     try:
+        stamp = time.time_ns()
+        for i, w in enumerate(client.scheduler_info().get("workers", {})):
+            client.submit(warm, cache_env, max_uses, workers=[w], allow_other_workers=False, pure=False,
+                          key=f"kceval-warm-{i}-{stamp}")
+        if ready is not None:
+            ready()
         futs = {
             client.submit(
-                run_job, j, timeout=timeout, max_uses=max_uses, pure=False, key=f"kceval-{j.name}-{time.time_ns()}"
+                run_job, j, timeout=timeout, max_uses=max_uses, cache_env=cache_env or None, pure=False,
+                key=f"kceval-{j.name}-{stamp}"
             ): j
             for j in todo
         }

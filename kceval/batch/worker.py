@@ -105,23 +105,40 @@ def _unlink(path: str) -> None:
         pass
 
 
+# One BLAS thread per kernel: the workers already use every core, and a least-squares call of a
+# model, when another process takes the core its second thread waits for, swings from 20 ms to 0.8 s
+# (distributed's nanny sets the same for its workers). A value the user set is kept.
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def init_worker(cache_env: str | None, max_uses: int) -> None:
-    """Process-pool initializer: signals, the data cache, and the warm kernel started now."""
+    """Process-pool initializer: signals, then :func:`warm`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    warm(cache_env, max_uses)
+
+
+def warm(cache_env: str | None, max_uses: int) -> int:
+    """Start this process's kernel and build its renderer now, not when the first job arrives.
+
+    The kernel's environment gets the data cache (``cache_env``) and one BLAS thread. The renderer's
+    imports and templates are built in a thread while the kernel boots and preloads (the main thread
+    only waits for the kernel's reply, so the two overlap). Returns the process id (a Dask task's result).
+    """
     if cache_env:
         os.environ[ENV] = cache_env
-    time.sleep((os.getpid() % 4) * 0.3)  # stagger kernel starts: simultaneous starts can race for ports
-    k = _kernel(max_uses)
-    # the renderer's imports and templates are built while the kernel boots and preloads (it waits on
-    # the kernel's reply, so the two overlap)
+    for k, v in SINGLE_THREADED.items():
+        os.environ.setdefault(k, v)
+    kernel = _kernel(max_uses)
     builder = threading.Thread(target=_renderer, name="kceval-renderer", daemon=True)
     builder.start()
-    try:
-        k.start()  # now, in parallel with the other workers, not when the first job arrives
-    except Exception:  # noqa: BLE001 - acquire() starts it again for the first job
-        k.shutdown()
+    if kernel.km is None:
+        try:
+            kernel.start()  # two kernels starting at once may race for a port: start() retries once
+        except Exception:  # noqa: BLE001 - acquire() starts it again for the first job
+            kernel.shutdown()
     builder.join()
+    return os.getpid()
 
 
 def started() -> int:
