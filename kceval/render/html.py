@@ -16,6 +16,7 @@ to the index page; that output is left out of the page. Narrative cells tagged `
 """
 from __future__ import annotations
 
+import base64
 import copy
 import html
 import json
@@ -279,6 +280,12 @@ def report_workbook(nb: nbformat.NotebookNode, *, lang: str, provenance: Mapping
     return build_workbook(report_tables(shown_cells(nb, lang, scope)), about_rows(provenance, lang), lang)
 
 
+def svg_data_uri(svg: str | list[str]) -> str:
+    """An SVG document as a ``data:`` URI (base64), for an ``<img>`` of its own (the report template's filter)."""
+    text = "".join(svg) if isinstance(svg, list) else svg
+    return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
 class Renderer:
     """One reusable nbconvert HTML exporter with the kceval template.
 
@@ -303,6 +310,7 @@ class Renderer:
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
+            filters={"svg_data_uri": svg_data_uri},
         )
         # Belt and braces: the template drops these blocks, but no URL should even reach it.
         self.exporter.require_js_url = ""

@@ -6,6 +6,7 @@ tables, formatted with kceval.display.formats; the south-region 2019 plan and fi
 the published ARIT figures (85.865 billion VND, 19.3%; DOMAIN.md, data/published).
 """
 import html
+import base64
 import re
 import subprocess
 import sys
@@ -119,7 +120,10 @@ def test_province_report_vi(warm, renderer, tmp_path):
     assert "Spiegelhalter 2005" in text and "45/2012/NĐ-CP" in text and "36/2013/TT-BCT" in text
     assert "dữ liệu mẫu tổng hợp" in text
     imgs = re.findall(r"<img [^>]*>", page)
-    assert len(imgs) == 6 and all("data:image/png;base64" in i for i in imgs)  # six figures, none twice
+    assert len(imgs) == 6 and all("data:image/svg+xml;base64" in i for i in imgs)  # six figures, none twice
+    svgs = [base64.b64decode(re.search(r'base64,([^"]+)', i).group(1)).decode("utf-8") for i in imgs]
+    # vector images with their text as text (searchable, sharp in print), nothing fetched or embedded
+    assert all("<svg" in s and "<text" in s and "<image" not in s and "xlink:href=\"http" not in s for s in svgs)
     assert "No description" not in page and 'alt="Lũy kế giải ngân (% kế hoạch) — Tháng"' in page  # alt text
     assert len(page.encode()) <= 1_500_000
 
@@ -157,8 +161,8 @@ def test_explore_runs_under_papermill(warm, tmp_path):
     warm.release(ok=True)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
-    pngs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
-    assert len(pngs) == 5
+    figs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(figs) == 5
 
 
 # -- plain tools ------------------------------------------------------------------------------

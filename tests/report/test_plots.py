@@ -74,6 +74,19 @@ def test_every_figure_is_a_figure_of_report_width_without_glyph_warnings():
     assert glyph == []
 
 
+def test_figures_show_as_deterministic_svg_with_their_text_as_text(monkeypatch):
+    shown = []
+    monkeypatch.setattr("kceval.report.figure.display", lambda data, metadata, raw: shown.append((data, metadata)))
+    fig = plots.plot_rates(RATES, lang="vi")
+    fig._ipython_display_()
+    (data, meta), = shown
+    svg = data["image/svg+xml"]
+    assert "image/png" not in data and meta["image/svg+xml"]["alt"] == fig.describe() != ""
+    # 9 inches = 648 pt wide; the axis label as text, not glyph outlines; no date, so the same bytes every time
+    assert 'width="648pt"' in svg and f">{fig.axes[0].get_xlabel()}<" in svg and "<dc:date>" not in svg
+    assert plots.plot_rates(RATES, lang="vi")._repr_svg_() == svg
+
+
 def test_inputs_not_modified():
     frames = [EXEC, LORENZ, PROFILE, RATES, CIF, UNITS, SCORES]
     copies = [f.copy(deep=True) for f in frames]
