@@ -5,8 +5,8 @@ The expected figures are computed independently here: plan and executed money st
 tables, formatted with kceval.display.formats; the south-region 2019 plan and first-half execution rate are
 the published ARIT figures (85.865 billion VND, 19.3%; DOMAIN.md, data/published).
 """
-import html
 import base64
+import html
 import re
 import subprocess
 import sys
