@@ -259,6 +259,28 @@ class Dataset(ProblemsMixin):
         pay = self.payments[self.payments["project_id"].isin(ids)]
         return replace(self, plans=pl, projects=pr, events=ev, payments=pay, notes=tuple(notes))
 
+    def copy(self) -> Dataset:
+        """A copy whose tables can be changed without touching these (a memo's, a notebook's)."""
+        return replace(self, plans=self.plans.copy(), projects=self.projects.copy(), events=self.events.copy(),
+                       payments=self.payments.copy())
+
+    @property
+    def memo_key(self) -> tuple[Any, ...] | None:
+        """What identifies these data for a per-process memo of figures computed from them (the reports of a
+        batch compare with the same provinces): the files' hashes, the tables' sizes, the basis and the date.
+        None for data not read from files (tables built in memory), which are never memoised.
+
+        Examples
+        --------
+        >>> Dataset.load().memo_key == Dataset.load().memo_key != Dataset.load().select(year=2019).memo_key
+        True
+        """
+        if not self.files:
+            return None
+        sizes = tuple(len(getattr(self, t)) for t in TABLES)
+        return (tuple(sorted(self.files.items())), self.source, sizes, self.basis, self.regions_file,
+                str(self.as_of_date))
+
     def as_of(self, date: Any) -> Dataset:
         """The data as known on ``date``: payments and events dated ≤ date, statuses of that day.
 
@@ -322,14 +344,8 @@ def with_places(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(cols, index=df.index, copy=True)  # one copy, consolidated once (assign would copy twice)
 
 
-def _copy(ds: Dataset) -> Dataset:
-    """A copy whose tables can be changed without touching the memo's (notebooks may mutate)."""
-    return replace(ds, plans=ds.plans.copy(), projects=ds.projects.copy(), events=ds.events.copy(),
-                   payments=ds.payments.copy())
-
-
 # one dataset per process is the common case (a warm kernel, a batch worker): keep memory bounded
-_MEMO = Memo(max_items=1, copy=_copy)
+_MEMO = Memo(max_items=1, copy=Dataset.copy)
 
 
 def check_dataset(ds: Any, name: str = "ds") -> Dataset:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
+from ..dataset.cache import Memo
 from ..dataset.period import check_year
 from ..metrics.feasibility import DENOMINATOR_AS_OF, MEASURES, approved_by, problem_flags, rates_from_flags
 from ..metrics.funnel import Funnel, funnel, shrink_rates
@@ -22,6 +23,15 @@ _BY_PROVINCE_COLUMNS = (
     ["region", "province", "n"] + [f"{m}_rate{s}" for m in MEASURES for s in ("", "_low", "_high")]
     + ["problem_count", "problem_rate_shrunk", "problem_rate_shrunk_low", "problem_rate_shrunk_high",
        "funnel_flag", "funnel_flag_998", "funnel_flag_national"])
+
+
+def _copy_frame(f: pd.DataFrame) -> pd.DataFrame:
+    return f.copy()
+
+
+# a province's shrunk rate and funnel flag need every province's rates: the reports of a batch on the
+# same data and date compute them once (Dataset.memo_key) and take copies
+_BY_PROVINCE = Memo(max_items=8, copy=_copy_frame)
 
 
 def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = None) -> pd.DataFrame:
@@ -54,6 +64,18 @@ def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = Non
     """
     ds = year_basis(ds, year)
     sel, year, d = year_as_of(ds, year, as_of)
+    key = (ds.memo_key, year, d)
+    hit = _BY_PROVINCE.get(key) if ds.memo_key else None
+    if hit is not None:
+        return hit
+    out = _feasibility_by_province(sel, d)
+    if ds.memo_key:
+        _BY_PROVINCE.put(key, out)
+        out = _BY_PROVINCE.get(key)  # a copy: the memo stays intact whatever the caller does
+    return out
+
+
+def _feasibility_by_province(sel: Dataset, d: pd.Timestamp) -> pd.DataFrame:
     slim = slim_projects(approved_by(sel.projects, d), ["project_id", "status"])
     if not len(slim):
         return pd.DataFrame(columns=_BY_PROVINCE_COLUMNS)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..dataset import Dataset, check_dataset
 from ..dataset.basis import on_basis, place_label
+from ..dataset.cache import Memo
 from ..dataset.period import check_year, resolve_period
 
 
@@ -52,8 +53,20 @@ def year_as_of(ds: Dataset, year: Any, as_of: Any = None) -> tuple[Dataset, int,
     """
     check_dataset(ds)
     y, d = resolve_period(ds, year, as_of)
-    light = replace(ds, projects=ds.projects[ds.projects["year"] == y], payments=ds.payments.iloc[:0])
-    return light.as_of(d), y, d
+    key = (ds.memo_key, y, d)
+    hit = _YEAR_AS_OF.get(key) if ds.memo_key else None
+    if hit is None:
+        light = replace(ds, projects=ds.projects[ds.projects["year"] == y], payments=ds.payments.iloc[:0])
+        hit = light.as_of(d)
+        if ds.memo_key:
+            _YEAR_AS_OF.put(key, hit)
+            hit = _YEAR_AS_OF.get(key)  # a copy: the memo stays intact whatever the caller does
+    return hit, y, d
+
+
+# every headline part (spending, feasibility, completion, outputs) of every report of a batch starts from
+# the same year as of the same date: computed once per process for the same data (Dataset.memo_key)
+_YEAR_AS_OF = Memo(max_items=8, copy=Dataset.copy)
 
 
 def slim_projects(projects: pd.DataFrame, cols: list[str]) -> pd.DataFrame:

@@ -93,13 +93,13 @@ def summary_by_province(ds: Dataset, *, year: int, as_of: Any = None) -> pd.Data
     """
     y, d = resolve_period(ds, year, as_of)
     kw: dict[str, Any] = dict(year=y, as_of=str(d.date()))
-    key = (tuple(sorted(ds.files.items())), ds.source, len(ds.projects), y, kw["as_of"])
-    merged = _BY_PROVINCE.get(key) if ds.files else None
+    key = (ds.memo_key, y, kw["as_of"])
+    merged = _BY_PROVINCE.get(key) if ds.memo_key else None
     if merged is None:
         merged = headline_spending_by_province(ds, **kw)
         for extra in (headline_feasibility_by_province(ds, **kw), headline_completion_by_province(ds, **kw)):
             merged = merged.merge(extra.drop(columns=["region"]), on="province", how="left")
-        if ds.files:
+        if ds.memo_key:
             _BY_PROVINCE.put(key, merged)
             merged = _BY_PROVINCE.get(key)
     return merged

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
+from ..dataset import Dataset
+from ..dataset.cache import Memo
 from ..display.formats import format_number
 from ..display.labels import group_label, has_label, label
 from ..display.messages import column_name, problem_message, table_name
@@ -76,6 +78,26 @@ def problems_table(ctx: ReportContext) -> HTML:
                                    "message": label("message", lang), "rows": label("rows", lang)}))
 
 
+def _copy_frame(f: pd.DataFrame) -> pd.DataFrame:
+    return f.copy()
+
+
+# the region's published figures are the same for every province report of a region: computed once per
+# process for the same data (Dataset.memo_key) and rows
+_COMPUTED = Memo(max_items=16, copy=_copy_frame)
+
+
+def _computed(ds: Dataset, pub: pd.DataFrame) -> pd.DataFrame:
+    key = (ds.memo_key, tuple(map(tuple, pub.astype(str).to_numpy())))
+    hit = _COMPUTED.get(key) if ds.memo_key else None
+    if hit is None:
+        hit = computed_figures(ds, pub)
+        if ds.memo_key:
+            _COMPUTED.put(key, hit)
+            hit = _COMPUTED.get(key)  # a copy: the memo stays intact whatever the caller does
+    return hit
+
+
 def reconciliation_table(ctx: ReportContext) -> HTML:
     """Published figures of the selection's scope and year beside the ones computed from the data.
 
@@ -87,7 +109,7 @@ def reconciliation_table(ctx: ReportContext) -> HTML:
     pub = pub[pub["period_end"].dt.year == ctx.year]
     if ctx.label != "national":
         pub = pub[pub["region"].isin({ctx.label, ctx.region})]
-    r = reconcile(computed_figures(ctx.ds, pub), pub) if len(pub) else pub.iloc[0:0]
+    r = reconcile(_computed(ctx.ds, pub), pub) if len(pub) else pub.iloc[0:0]
     if not len(r):
         return HTML(f"<p>{html.escape(label('no_published', lang))}</p>")
     r = r.merge(pub[["region", "period_end", "measure", "source_of_funds", "unit"]].drop_duplicates(

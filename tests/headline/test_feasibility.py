@@ -106,3 +106,22 @@ def test_rates_as_of_a_date_count_only_projects_approved_by_then():
     assert headline_feasibility(ds, year=2019, region="south")["problem_n"] == len(p) == 379
     tab = headline_feasibility_by_province(ds, year=2019, as_of="2019-02-28")
     assert tab.loc[tab["region"] == "south", "n"].sum() == 107
+
+
+def test_memoised_figures_are_the_fresh_ones_and_a_callers_change_does_not_leak():
+    """The reports of a batch share per-process memos (Dataset.memo_key); data built in memory are not memoised."""
+    from kceval.headline.scope import year_as_of
+
+    ds = Dataset.load()
+    first = headline_feasibility_by_province(ds, year=2019, as_of="2019-06-30")
+    first.loc[:, "problem_rate"] = -1.0  # a caller changing what it got
+    sel, _, _ = year_as_of(ds, 2019, "2019-06-30")
+    sel.projects.loc[:, "status"] = "stopped"
+    fresh = Dataset(ds.plans, ds.projects, ds.events, ds.payments)  # the same tables, not from files: no memo
+    assert fresh.memo_key is None and ds.memo_key is not None
+    again = headline_feasibility_by_province(ds, year=2019, as_of="2019-06-30")
+    pd.testing.assert_frame_equal(again, headline_feasibility_by_province(fresh, year=2019, as_of="2019-06-30"))
+    assert (again["problem_rate"] >= 0).all()
+    assert (year_as_of(ds, 2019, "2019-06-30")[0].projects["status"] != "stopped").any()
+    other_date = headline_feasibility_by_province(ds, year=2019, as_of="2019-12-31")
+    assert not other_date["problem_count"].equals(again["problem_count"])  # another date, another entry
