@@ -280,6 +280,38 @@ def report_workbook(nb: nbformat.NotebookNode, *, lang: str, provenance: Mapping
     return build_workbook(report_tables(shown_cells(nb, lang, scope)), about_rows(provenance, lang), lang)
 
 
+# What nbconvert's HTMLExporter adds to a page in a last pass (alt text on images that have none, tabindex on
+# outputs), done on the text: its pass parses and re-writes the whole page with BeautifulSoup (0.1 s a report).
+_NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
+_OUTPUT_DIV = re.compile(r'(<div class="[^"]*\bjp-OutputArea-output\b[^"]*")')
+
+
+def _page_exporter() -> type:
+    """nbconvert's ``HTMLExporter`` without its BeautifulSoup pass (see above); otherwise the same."""
+    # deferred: nbconvert costs about 1.2 s to import, and only the processes that render
+    # pages need it (not the batch process that plans jobs and writes files)
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            # HTMLExporter.from_notebook_node of nbconvert 7 up to its BeautifulSoup pass
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            page = _NO_ALT.sub('<img alt="No description has been provided for this image"', page)
+            return _OUTPUT_DIV.sub(r'\1 tabindex="0"', page), resources
+
+    return PageExporter
+
+
 def svg_data_uri(svg: str | list[str]) -> str:
     """An SVG document as a ``data:`` URI (base64), for an ``<img>`` of its own (the report template's filter)."""
     text = "".join(svg) if isinstance(svg, list) else svg
@@ -299,11 +331,7 @@ class Renderer:
     """
 
     def __init__(self) -> None:
-        # deferred: nbconvert costs about 1.2 s to import, and only the processes that render
-        # pages need it (not the batch process that plans jobs and writes files)
-        from nbconvert import HTMLExporter
-
-        self.exporter = HTMLExporter(
+        self.exporter = _page_exporter()(
             template_name="kceval",
             template_file="report.html.j2",
             extra_template_basedirs=[str(TEMPLATE_DIR)],

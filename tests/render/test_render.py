@@ -287,6 +287,9 @@ def test_ok_report(runs):
         assert f'<a href="#kc-sec-{i}">{h}</a>' in page and f'id="kc-sec-{i}"' in page
     assert "Dữ liệu mẫu tổng hợp — không phải số liệu thật" in page
     assert page.count('<img ') == 1 and 'src="data:image/png;base64,' in page
+    # what nbconvert's last pass adds, done on the text: outputs focusable, an image without alt text described
+    img = re.search(r"<img [^>]*>", page).group(0)
+    assert ' alt="' in img and re.search(r'<div class="[^"]*jp-OutputArea-output[^"]*" tabindex="0"', page)
     assert "Kế hoạch (tỷ đồng)</th>" in page and ">85,865</td>" in page  # the unit in the header, once
     assert "kc-sortable" in page and "table.kc-sortable" in page
     assert "kc-provenance" in page and "papermill" in page
@@ -309,7 +312,8 @@ def test_failed_report_is_rendered_and_escaped(runs):
     assert '<h1 class="kc-title">&lt;script&gt;alert(1)&lt;/script&gt;</h1>' in page
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page  # parameter table
     assert re.search(r'<section class="kc-error" role="alert">', page)
-    assert 'raise ValueError("failure on purpose &lt;b&gt;bold?&lt;/b&gt;")' in page  # the failing cell
+    # the failing cell, escaped (pygments writes a quote as &quot;)
+    assert 'raise ValueError("failure on purpose &lt;b&gt;bold?&lt;/b&gt;")' in page.replace("&quot;", '"')
     assert 'id="kc-error-cell"' in page and 'href="#kc-error-cell"' in page
     assert "papermill-error-cell" not in page  # papermill's own markers replaced by ours
     # outputs before the failure are kept
