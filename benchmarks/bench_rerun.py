@@ -1,4 +1,4 @@
-"""`make reports` from nothing, then unchanged: the four batch commands of the Makefile, as fresh processes.
+"""`make reports` from nothing, then unchanged: the Makefile's batch command(s), as fresh processes.
 
 Reads the `kceval batch` commands of the Makefile's `reports` target and runs them with ``--out`` set to a new
 temporary folder (or ``--out DIR``): first from nothing (no reports, no data cache: what a fresh clone pays after
@@ -6,7 +6,7 @@ install), then again unchanged, median of ``--runs`` (answered from each command
 stamps removed (the engine decides from its manifest), beside the time to start Python and import the command line.
 
 Run:  .venv/bin/python benchmarks/bench_rerun.py [--runs 5] [--level region] [--out DIR]
-Goals (issue 17): `make reports` from nothing ≤ 90 s; unchanged ≤ 1 s for all four commands.
+Goals (issue 17): `make reports` from nothing ≤ 90 s; unchanged ≤ 1 s.
 ``--level region`` renders only the region and national reports (a quick look, not the goal's figure).
 """
 from __future__ import annotations

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -100,8 +98,10 @@ def _parser() -> argparse.ArgumentParser:
 
     b = _sub(sub, "batch", "render every report of a year (warm kernels, parallel, incremental)",
              "kceval batch --year 2019 --as-of 2019-06-30 --lang both --jobs 2")
-    b.add_argument("--year", required=True, help=YEAR_HELP)
-    b.add_argument("--as-of", metavar="DATE", default="", help=AS_OF_HELP)
+    b.add_argument("--year", required=True, nargs="+", metavar="YEAR[:DATE]",
+                   help="plan year(s), each with its report date if it has one, e.g. 2019:2019-06-30 2024 (one "
+                        "batch: one start-up, one index)")
+    b.add_argument("--as-of", metavar="DATE", default="", help=AS_OF_HELP + "; for one year")
     b.add_argument("--level", default="all", help="province, region, national or all (default), e.g. region")
     b.add_argument("--province", nargs="+", help="only these provinces (from 2025: units; an old name is its unit), "
                                                  "e.g. 'Đồng Nai' 'Bình Phước'")
@@ -220,50 +220,9 @@ def _cmd_sample(a: argparse.Namespace) -> int:
     return 0
 
 
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
-_ROW_WORD = {"plans": "plan", "projects": "project", "events": "event", "payments": "payment"}
-
-
-def excluded_counts(ds: Any) -> dict[str, int]:
-    """Rows of each table left out of every figure because of errors (the whole data, not a selection).
-
-    A row with errors may have no valid province or year, so it cannot be placed in a selection.
-
-    Examples
-    --------
-    >>> from kceval.dataset import Dataset
-    >>> excluded_counts(Dataset.load())
-    {'plans': 0, 'projects': 0, 'events': 0, 'payments': 0}
-    """
-    return {t: len(ds.excluded.get(t, ())) for t in _ROW_WORD}
-
-
-def excluded_note(ds: Any) -> str | None:
-    """One line saying how many rows errors excluded and why, or None when the data have no error.
-
-    The reasons are the error messages with their quoted values left out, most frequent first.
-
-    Examples
-    --------
-    >>> from kceval.dataset import Dataset
-    >>> excluded_note(Dataset.load()) is None
-    True
-    """
-    errors = [p for p in ds.problems if p.severity == "error"]
-    if not errors:
-        return None
-    reasons = Counter(" ".join(_QUOTED.sub("…", p.message).split()) for p in errors).most_common()
-    why = ", ".join(f"{r}: {n}" for r, n in reasons[:4]) + (", …" if len(reasons) > 4 else "")
-    rows = [f"{n} {_ROW_WORD[t]} row{'s' if n != 1 else ''}" for t, n in excluded_counts(ds).items() if n]
-    if rows:
-        what = (", ".join(rows[:-1]) + " and " + rows[-1] if len(rows) > 1 else rows[0]) + " excluded because of errors"
-    else:  # errors found while reading a sheet: its rows never reached the tables
-        what = f"{len(errors)} error(s) in the data; the rows concerned were left out when reading"
-    return f"note: {what} ({why}); run `kceval validate {ds.source}` for the list"
-
-
 def _cmd_summary(a: argparse.Namespace) -> int:
     from .dataset import Dataset  # deferred: see the module notes
+    from .display.excluded import excluded_counts, excluded_note
     from .headline.scope import year_basis
     from .headline.summary import summary
     from .render.params import check_regions
@@ -337,13 +296,14 @@ def _cmd_report(a: argparse.Namespace) -> int:
 def _cmd_batch(a: argparse.Namespace) -> int:
     from .batch.engine import run_batch  # deferred: see the module notes
     from .batch.exports import check_exports, write_exports
-    from .batch.plan import check_jobs, plan_jobs
+    from .batch.plan import batch_periods, check_jobs, plan_jobs
     from .batch.stamp import write_stamp
     from .checks import check_out_dir  # deferred: see the module notes
 
     check_out_dir("--out", a.out)
-    jobs = plan_jobs(year=a.year, as_of=a.as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data,
-                     units=a.units, regions=a.regions)
+    jobs = [j for year, as_of in batch_periods(a.year, a.as_of)
+            for j in plan_jobs(year=year, as_of=as_of, level=a.level, provinces=a.province, lang=a.lang, data=a.data,
+                               units=a.units, regions=a.regions)]
     check_jobs(jobs)
     check_exports(xlsx_dir=a.xlsx, pdf=a.pdf)
     outcomes = run_batch(jobs, out_dir=a.out, data=a.data, n_jobs=a.jobs, force=a.force, timeout=a.timeout,

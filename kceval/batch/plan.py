@@ -44,7 +44,34 @@ class Job:
         return {"notebook": self.notebook, "params": self.params, "lang": self.lang}
 
 
-def plan_jobs(*, year: int, as_of: str = "", level: str = "all", provinces: Sequence[str] | None = None,
+def batch_periods(years: Sequence[str | int], as_of: str = "") -> list[tuple[str, str]]:
+    """The (year, report date) pairs of a batch: each of ``years`` is ``YEAR`` or ``YEAR:DATE``; ``as_of``, the
+    date of a single year, may stand for the date of the only year given.
+
+    Examples
+    --------
+    >>> batch_periods(["2019:2019-06-30", "2024"])
+    [('2019', '2019-06-30'), ('2024', '')]
+    >>> batch_periods(["2019"], "2019-06-30")
+    [('2019', '2019-06-30')]
+    """
+    out = []
+    for y in years:
+        year, _, date = str(y).partition(":")
+        if date and as_of:
+            raise ParameterError(f"`as_of` and a date in `year` ({y!r}) are two dates for one year; give one")
+        out.append((year, date))
+    if as_of and len(out) > 1:
+        raise ParameterError(f"`as_of` ({as_of!r}) is the date of one year; with several years give each its own, "
+                             f"e.g. 2019:2019-06-30 2024; received years {[str(y) for y in years]}")
+    if as_of:
+        out = [(out[0][0], as_of)]
+    if len(set(out)) < len(out):
+        raise ParameterError(f"`year` lists a year twice; received {[str(y) for y in years]}")
+    return out
+
+
+def plan_jobs(*, year: int | str, as_of: str = "", level: str = "all", provinces: Sequence[str] | None = None,
               lang: str = "vi", data: str = "", units: str = "", regions: str = "") -> list[Job]:
     """The reports of one batch, in a stable order (national, regions, provinces; vi before en).
 

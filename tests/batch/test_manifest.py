@@ -1,5 +1,6 @@
 """The manifest of rendered reports read defensively, and the report keys that decide what is re-rendered."""
 import json
+import re
 from dataclasses import asdict, fields, replace
 
 import pytest
@@ -139,3 +140,13 @@ def test_reports_with_damaged_entries_are_rendered_again(tmp_path):
 def test_manifest_module_names_the_fields_of_an_outcome():
     # a new Outcome field must be added to the manifest checks too, or its entries would be kept unchecked
     assert set(manifest._FIELDS) == {f.name for f in fields(Outcome)}
+
+
+def test_one_batch_takes_several_years_each_with_its_date():
+    assert plan.batch_periods(["2019:2019-06-30", "2024", 2025]) == [("2019", "2019-06-30"), ("2024", ""), ("2025", "")]
+    assert plan.batch_periods(["2019"], "2019-06-30") == [("2019", "2019-06-30")]
+    for years, as_of, said in ((["2019", "2024"], "2019-06-30", "`as_of` ('2019-06-30') is the date of one year"),
+                               (["2019:2019-06-30"], "2019-12-31", "two dates for one year"),
+                               (["2024", "2024"], "", "lists a year twice")):
+        with pytest.raises(ParameterError, match=re.escape(said)):
+            plan.batch_periods(years, as_of)
