@@ -32,8 +32,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.stats import rankdata
+from statsmodels.genmod.families import Binomial
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
 
 from ..errors import KcevalError, ParameterError
@@ -117,7 +118,7 @@ class RiskModel:
 
 def _fit_glm(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> tuple[Any, str]:
     """Fit a binomial GLM with clustered SEs, turning separation into a KcevalError."""
-    model = sm.GLM(y, x, family=sm.families.Binomial())
+    model = GLM(y, x, family=Binomial())
     kw: dict[str, Any]
     if len(np.unique(groups)) >= 2:
         kw = dict(cov_type="cluster", cov_kwds={"groups": pd.factorize(groups)[0]})

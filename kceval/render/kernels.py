@@ -29,7 +29,7 @@ PRELOAD = """
 import warnings
 import pandas, numpy, matplotlib
 matplotlib.use("module://matplotlib_inline.backend_inline")
-import matplotlib.pyplot, seaborn, statsmodels.api, scipy.stats
+import matplotlib.pyplot, seaborn, scipy.stats
 import kceval, kceval.report
 """
 
