@@ -17,6 +17,7 @@ import atexit
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -49,8 +50,11 @@ def _kernel(max_uses: int) -> Any:
 def _renderer() -> Any:
     """This process's renderer (nbconvert's exporter with its templates loaded), created on first use."""
     if "renderer" not in _STATE:
-        # deferred: the rendering stack (nbconvert, papermill: about 1.5 s with the templates) is
-        # needed in worker processes only
+        # jsonschema, which nbformat imports, imports rfc3987_syntax when it is installed, and that builds its
+        # grammars at import: 0.7 s of every worker's start. nbformat checks no string format (it passes no
+        # format checker), so a worker process goes without it: a None entry makes that import fail.
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+        # deferred: the rendering stack (nbconvert, papermill: about 1 s) is needed in worker processes only
         from ..render.html import Renderer
 
         _STATE["renderer"] = Renderer()

@@ -1,5 +1,7 @@
 """The batch engine: warm kernels, incremental re-runs, fault isolation, interruption, Dask."""
 import json
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from kceval.batch import engine, manifest, plan, progress
 from kceval.dataset import Dataset
 from kceval.headline.summary import base_summary
+from kceval.paths import REPO_ROOT
 from tests.support import PROBE_NOTEBOOK
 
 PROBE = str(PROBE_NOTEBOOK)
@@ -134,3 +137,24 @@ def test_dask_local_cluster_runs_the_same_work(tmp_path):
     assert {o.params["province"]: o.status for o in out} == {"Đồng Nai": "ok", "Cà Mau": "failed"}
     assert (tmp_path / "province-dong-nai-2019-2019-06-30.html").exists()
     assert (tmp_path / "index.html").exists()
+
+
+def test_a_worker_renders_without_rfc3987_syntax_and_nbformat_still_validates():
+    # a worker blocks the import of rfc3987_syntax (0.7 s of grammar building, through jsonschema); nbformat,
+    # which checks no string format, must validate as before in such a process
+    code = """
+import sys
+from kceval.batch import worker
+worker._renderer()
+import nbformat
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+nbformat.validate(nb)
+nb.cells[0]["execution_count"] = "one"
+try:
+    nbformat.validate(nb)
+    print("accepted")
+except nbformat.ValidationError:
+    print("refused", sys.modules.get("rfc3987_syntax", "absent"))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
+    assert run.stdout.split() == ["refused", "None"], run.stderr
