@@ -150,7 +150,7 @@ def prepare_data(data: str, out_dir: Path, key: str) -> str:
 
 
 def run_batch(jobs: Sequence[Job], *, out_dir: str | os.PathLike = "reports", data: str = "", n_jobs: int | None = None,
-              force: bool = False, timeout: int = 600, max_uses: int = 50, executor: str = "local",
+              force: bool = False, timeout: int = 600, max_uses: int = 200, executor: str = "local",
               scheduler: str | None = None, progress: Progress | None = None,
               on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Render ``jobs`` into ``out_dir`` (atomically), skip unchanged ones, write the index.

@@ -150,7 +150,7 @@ def started() -> int:
     return os.getpid()
 
 
-def run_job(job: Job, *, timeout: int = 600, max_uses: int = 50, cache_env: str | None = None,
+def run_job(job: Job, *, timeout: int = 600, max_uses: int = 200, cache_env: str | None = None,
             marks: str | None = None) -> dict[str, Any]:
     """Render one job in this process's warm kernel; return the files' bytes and the outcome.
 

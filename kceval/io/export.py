@@ -55,12 +55,18 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, format
             raise ParameterError(f"`tables[{t!r}]` must have the columns {', '.join(columns(t))}; missing {missing}")
         frames[t] = df if list(df.columns) == columns(t) else df[columns(t)]
     paths = {t: out / f"{t}.{format}" for t in TABLES}
-    # Arrow sorts, converts and compresses without holding the GIL: two tables at a time use both cores (the
-    # payments, the largest, take about as long as the other three)
-    with ThreadPoolExecutor(max_workers=2 if format == "parquet" else 1) as pool:
-        for f in [pool.submit(write_atomic, paths[t], partial(_write, frames[t], SORT_KEYS[t], format))
-                  for t in sorted(TABLES, key=lambda t: -len(frames[t]))]:
-            f.result()
+
+    def write(t: str) -> Path:
+        return write_atomic(paths[t], partial(_write, frames[t], SORT_KEYS[t], format))
+
+    if format == "parquet":
+        # Arrow sorts, converts and compresses without holding the GIL: two tables at a time use both cores (the
+        # payments, the largest, take about as long as the other three)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(write, sorted(TABLES, key=lambda t: -len(frames[t]))))
+    else:  # CSV is written by pandas, holding the GIL: in this thread (another thread's allocator raised the peak)
+        for t in TABLES:
+            write(t)
     return list(paths.values())
 
 
@@ -79,6 +85,8 @@ def _order(df: pd.DataFrame, keys: list[str], arrow: pa.Table | None = None) -> 
     for the payments of a million projects). ``arrow``: ``df`` as an Arrow table, if at hand. A categorical key
     (pandas orders its categories, not their text) or one Arrow cannot hold (mixed types) is sorted by pandas.
     """
+    if len(keys) == 1 and df[keys[0]].notna().all() and _ascending(df[keys[0]]):
+        return None  # most imported sheets: checked without sorting (no index array the size of the table)
     try:
         if any(isinstance(df[k].dtype, pd.CategoricalDtype) for k in keys):
             raise TypeError("categorical sort key")
@@ -87,6 +95,14 @@ def _order(df: pd.DataFrame, keys: list[str], arrow: pa.Table | None = None) -> 
     except (TypeError, ValueError, pa.ArrowException):
         order = df.reset_index(drop=True).sort_values(keys, kind="mergesort").index.to_numpy()
     return None if np.array_equal(order, np.arange(len(df))) else order
+
+
+def _ascending(s: pd.Series) -> bool:
+    """Whether ``s`` never decreases; Arrow text is compared in Arrow (pandas would make a Python string a cell)."""
+    if isinstance(s.dtype, pd.StringDtype) and len(s) > 1:
+        a = pa.array(s.array)
+        return bool(pc.all(pc.less_equal(a.slice(0, len(a) - 1), a.slice(1))).as_py())
+    return bool(s.is_monotonic_increasing)
 
 
 def _write(df: pd.DataFrame, keys: list[str], format: str, f: BinaryIO) -> None:

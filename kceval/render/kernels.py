@@ -119,6 +119,13 @@ def reset_namespace(cwd: str) -> None:
     ns, hidden = ip.user_ns, ip.user_ns_hidden
     for k in [k for k in ns if k not in hidden or k in ("_", "__", "___")]:
         del ns[k]
+    # the output cache: Out, and the `_N` names the display hook keeps hidden, whose values the hidden namespace
+    # holds too (every cell's result, a report's figures and tables among them: 4.6 MB a report, kept for good,
+    # before these were dropped)
+    for k in [k for k in {*ns, *hidden} if k in ("_", "__", "___") or (k[:1] == "_" and k[1:].isdigit())]:
+        ns.pop(k, None)
+        hidden.pop(k, None)
+    ip.displayhook._, ip.displayhook.__, ip.displayhook.___ = "", "", ""
     ns["Out"].clear()
     plt.close("all")
     matplotlib.rcdefaults()
@@ -192,7 +199,7 @@ class WarmKernel:
     >>> k.release(ok=True); k.shutdown()   # doctest: +SKIP
     """
 
-    def __init__(self, kernel_name: str | None = None, *, cwd: str | Path = ".", max_uses: int = 50,
+    def __init__(self, kernel_name: str | None = None, *, cwd: str | Path = ".", max_uses: int = 200,
                  preload: str = PRELOAD, startup_timeout: float = 60, kill_after_interrupt: float | None = None):
         self.kernel_name = check_kernel(kernel_name or default_kernel_name())
         self.cwd = str(Path(cwd).resolve())
