@@ -132,21 +132,17 @@ def data_key(data: str) -> str:
     return cache.fingerprint(path, money_unit=None, as_of="None", source=None)
 
 
-def prepare_data(data: str, out_dir: Path, key: str) -> str:
-    """Load, validate and cache the data as Parquet (under ``key``, :func:`data_key`) for the workers, unless
-    a sound cache entry is there already (an earlier batch into the same folder: another year of `make reports`).
-
-    Returns the cache folder (for ``KCEVAL_CACHE_DIR``).
-    """
-    root = _not_a_link(out_dir, ".cache")  # a linked cache would be written wherever the link leads
-    if cache.is_sound(root, key):
-        return str(root)
+def prepare_data(data: str, out_dir: Path, key: str) -> None:
+    """Load, validate and cache the data as Parquet in ``out_dir/.cache`` (under ``key``, :func:`data_key`) for
+    the workers, unless a sound entry is there already (an earlier batch into the same folder)."""
+    root = _not_a_link(out_dir, ".cache")  # checked again just before writing: a linked cache would be written
+    if cache.is_sound(root, key):          # wherever the link leads
+        return
     ds = Dataset.load(data or None)
     try:
         ds.save_cache(root, key)
     except OSError as exc:
         raise _output_error(exc, root, out_dir) from exc
-    return str(root)
 
 
 def run_batch(jobs: Sequence[Job], *, out_dir: str | os.PathLike = "reports", data: str = "", n_jobs: int | None = None,

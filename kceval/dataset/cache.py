@@ -71,6 +71,22 @@ class Memo:
         while len(self._items) > self.max_items:
             self._items.popitem(last=False)
 
+    def through(self, key: Hashable | None, compute: Callable[[], Any]) -> Any:
+        """A copy of the value under ``key``, computed and kept first if missing; with ``key`` None (data not
+        read from files, which a notebook may change) computed and not kept.
+
+        Examples
+        --------
+        >>> m = Memo(max_items=2, copy=list)
+        >>> m.through("a", lambda: [1]), m.through("a", lambda: [2]), m.through(None, lambda: [3])
+        ([1], [1], [3])
+        """
+        if key is None:
+            return compute()
+        if key not in self._items:
+            self.put(key, compute())
+        return self.get(key)  # a copy: the memo stays intact whatever the caller does
+
     def clear(self) -> None:
         self._items.clear()
 

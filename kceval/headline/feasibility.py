@@ -25,13 +25,9 @@ _BY_PROVINCE_COLUMNS = (
        "funnel_flag", "funnel_flag_998", "funnel_flag_national"])
 
 
-def _copy_frame(f: pd.DataFrame) -> pd.DataFrame:
-    return f.copy()
-
-
 # a province's shrunk rate and funnel flag need every province's rates: the reports of a batch on the
 # same data and date compute them once (Dataset.memo_key) and take copies
-_BY_PROVINCE = Memo(max_items=8, copy=_copy_frame)
+_BY_PROVINCE = Memo(max_items=8, copy=pd.DataFrame.copy)
 
 
 def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = None) -> pd.DataFrame:
@@ -64,15 +60,8 @@ def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = Non
     """
     ds = year_basis(ds, year)
     sel, year, d = year_as_of(ds, year, as_of)
-    key = (ds.memo_key, year, d)
-    hit = _BY_PROVINCE.get(key) if ds.memo_key else None
-    if hit is not None:
-        return hit
-    out = _feasibility_by_province(sel, d)
-    if ds.memo_key:
-        _BY_PROVINCE.put(key, out)
-        out = _BY_PROVINCE.get(key)  # a copy: the memo stays intact whatever the caller does
-    return out
+    return _BY_PROVINCE.through((ds.memo_key, year, d) if ds.memo_key else None,
+                                lambda: _feasibility_by_province(sel, d))
 
 
 def _feasibility_by_province(sel: Dataset, d: pd.Timestamp) -> pd.DataFrame:

@@ -53,15 +53,9 @@ def year_as_of(ds: Dataset, year: Any, as_of: Any = None) -> tuple[Dataset, int,
     """
     check_dataset(ds)
     y, d = resolve_period(ds, year, as_of)
-    key = (ds.memo_key, y, d)
-    hit = _YEAR_AS_OF.get(key) if ds.memo_key else None
-    if hit is None:
-        light = replace(ds, projects=ds.projects[ds.projects["year"] == y], payments=ds.payments.iloc[:0])
-        hit = light.as_of(d)
-        if ds.memo_key:
-            _YEAR_AS_OF.put(key, hit)
-            hit = _YEAR_AS_OF.get(key)  # a copy: the memo stays intact whatever the caller does
-    return hit, y, d
+    light = _YEAR_AS_OF.through((ds.memo_key, y, d) if ds.memo_key else None, lambda: replace(
+        ds, projects=ds.projects[ds.projects["year"] == y], payments=ds.payments.iloc[:0]).as_of(d))
+    return light, y, d
 
 
 # every headline part (spending, feasibility, completion, outputs) of every report of a batch starts from

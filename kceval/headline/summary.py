@@ -73,13 +73,9 @@ def summary(ds: Dataset, *, year: int, province: str | None = None, region: str 
     return out
 
 
-def _copy_frame(f: pd.DataFrame) -> pd.DataFrame:
-    return f.copy()
-
-
 # every report of a batch on the same data and period compares with the same provinces: a warm
 # kernel computes that frame once (keyed by the data's file hashes) and hands out copies
-_BY_PROVINCE = Memo(max_items=8, copy=_copy_frame)
+_BY_PROVINCE = Memo(max_items=8, copy=pd.DataFrame.copy)
 
 
 def summary_by_province(ds: Dataset, *, year: int, as_of: Any = None) -> pd.DataFrame:
@@ -93,13 +89,11 @@ def summary_by_province(ds: Dataset, *, year: int, as_of: Any = None) -> pd.Data
     """
     y, d = resolve_period(ds, year, as_of)
     kw: dict[str, Any] = dict(year=y, as_of=str(d.date()))
-    key = (ds.memo_key, y, kw["as_of"])
-    merged = _BY_PROVINCE.get(key) if ds.memo_key else None
-    if merged is None:
-        merged = headline_spending_by_province(ds, **kw)
+
+    def merged() -> pd.DataFrame:
+        out = headline_spending_by_province(ds, **kw)
         for extra in (headline_feasibility_by_province(ds, **kw), headline_completion_by_province(ds, **kw)):
-            merged = merged.merge(extra.drop(columns=["region"]), on="province", how="left")
-        if ds.memo_key:
-            _BY_PROVINCE.put(key, merged)
-            merged = _BY_PROVINCE.get(key)
-    return merged
+            out = out.merge(extra.drop(columns=["region"]), on="province", how="left")
+        return out
+
+    return _BY_PROVINCE.through((ds.memo_key, y, kw["as_of"]) if ds.memo_key else None, merged)

@@ -78,24 +78,14 @@ def problems_table(ctx: ReportContext) -> HTML:
                                    "message": label("message", lang), "rows": label("rows", lang)}))
 
 
-def _copy_frame(f: pd.DataFrame) -> pd.DataFrame:
-    return f.copy()
-
-
 # the region's published figures are the same for every province report of a region: computed once per
 # process for the same data (Dataset.memo_key) and rows
-_COMPUTED = Memo(max_items=16, copy=_copy_frame)
+_COMPUTED = Memo(max_items=16, copy=pd.DataFrame.copy)
 
 
 def _computed(ds: Dataset, pub: pd.DataFrame) -> pd.DataFrame:
-    key = (ds.memo_key, tuple(map(tuple, pub.astype(str).to_numpy())))
-    hit = _COMPUTED.get(key) if ds.memo_key else None
-    if hit is None:
-        hit = computed_figures(ds, pub)
-        if ds.memo_key:
-            _COMPUTED.put(key, hit)
-            hit = _COMPUTED.get(key)  # a copy: the memo stays intact whatever the caller does
-    return hit
+    key = (ds.memo_key, tuple(map(tuple, pub.astype(str).to_numpy()))) if ds.memo_key else None
+    return _COMPUTED.through(key, lambda: computed_figures(ds, pub))
 
 
 def reconciliation_table(ctx: ReportContext) -> HTML:
