@@ -264,18 +264,33 @@ class Dataset(ProblemsMixin):
         return replace(self, plans=self.plans.copy(), projects=self.projects.copy(), events=self.events.copy(),
                        payments=self.payments.copy())
 
-    @property
-    def memo_key(self) -> tuple[Any, ...] | None:
-        """What identifies these data for a per-process memo of figures computed from them (the reports of a
-        batch compare with the same provinces): the files' hashes, the tables' sizes, the basis and the date.
-        None for data not read from files (tables built in memory), which are never memoised.
+    def sealed(self) -> Dataset:
+        """These data, marked for the per-process memos of the figures every report of a batch shares (the
+        provinces compared with, a region's unit costs): :func:`kceval.report.open_report` seals the data it loads.
+
+        A seal is kept by this object only, not a field: a selection, a date, a copy or ``dataclasses.replace``
+        gives data without one, never memoised. Changing sealed tables in place is not detected: seal only data
+        nobody changes (a report's).
 
         Examples
         --------
-        >>> Dataset.load().memo_key == Dataset.load().memo_key != Dataset.load().select(year=2019).memo_key
+        >>> ds = Dataset.load()
+        >>> ds.memo_key is None, ds.sealed().memo_key == Dataset.load().sealed().memo_key is not None
+        (True, True)
+        >>> ds.sealed().select(year=2019).memo_key is None
         True
         """
-        if not self.files:
+        out = replace(self)
+        object.__setattr__(out, "_sealed", True)  # an attribute, not a field: replace() does not carry it
+        return out
+
+    @property
+    def memo_key(self) -> tuple[Any, ...] | None:
+        """What identifies sealed data (:meth:`sealed`) for a per-process memo of figures computed from them: the
+        files' hashes, the tables' sizes, the basis and the date. None for data not sealed, or not read from files
+        (tables built in memory), which are never memoised.
+        """
+        if not self.files or not getattr(self, "_sealed", False):
             return None
         sizes = tuple(len(getattr(self, t)) for t in TABLES)
         return (tuple(sorted(self.files.items())), self.source, sizes, self.basis, self.regions_file,

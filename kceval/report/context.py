@@ -32,7 +32,8 @@ class ReportContext:
     Attributes
     ----------
     ds : Dataset
-        The whole data (comparisons need the other provinces and earlier years).
+        The whole data (comparisons need the other provinces and earlier years), sealed
+        (:meth:`~kceval.dataset.Dataset.sealed`): read it, do not change it in place.
     selection : Dataset
         The plan year of the province/region/country (not cut at ``as_of``).
     current : Dataset
@@ -93,7 +94,7 @@ def open_report(*, province: str | None = None, region: str | None = None, year:
     ds = Dataset.load(data or None)
     year, d = resolve_period(ds, year, as_of or None)
     # from 2025 a report is about a unit of 2025, and its history is the sum of its old provinces
-    ds = year_basis(ds, year, units or None, regions)
+    ds = year_basis(ds, year, units or None, regions).sealed()  # (no report changes its data: see Dataset.sealed)
     label = label_on(ds, province, region, year)
     prov = label if province else None
     reg = region_on_basis(prov, ds.basis, ds.regions_file) if prov else (geo.check_region(region) if region else None)

@@ -112,7 +112,7 @@ def test_memoised_figures_are_the_fresh_ones_and_a_callers_change_does_not_leak(
     """The reports of a batch share per-process memos (Dataset.memo_key); data built in memory are not memoised."""
     from kceval.headline.scope import year_as_of
 
-    ds = Dataset.load()
+    ds = Dataset.load().sealed()  # as a report's data are
     first = headline_feasibility_by_province(ds, year=2019, as_of="2019-06-30")
     first.loc[:, "problem_rate"] = -1.0  # a caller changing what it got
     sel, _, _ = year_as_of(ds, 2019, "2019-06-30")
@@ -125,3 +125,29 @@ def test_memoised_figures_are_the_fresh_ones_and_a_callers_change_does_not_leak(
     assert (year_as_of(ds, 2019, "2019-06-30")[0].projects["status"] != "stopped").any()
     other_date = headline_feasibility_by_province(ds, year=2019, as_of="2019-12-31")
     assert not other_date["problem_count"].equals(again["problem_count"])  # another date, another entry
+
+
+def test_data_changed_by_their_user_are_never_answered_from_a_memo():
+    """Bug (found in review): the memo key was the files and the tables' sizes, so data changed in place, or
+    rebuilt with ``dataclasses.replace`` to the same sizes, got the figures of the data as read. Only sealed data
+    (a report's) are memoised now, and a seal holds for its very tables only."""
+    from dataclasses import replace
+
+    from kceval.headline.summary import summary_by_province
+
+    def plans(ds):
+        return summary_by_province(ds, year=2019, as_of="2019-06-30").set_index("province")["plan_vnd"]
+
+    sealed = Dataset.load().sealed()
+    read = plans(sealed)
+    doubled = replace(sealed, plans=sealed.plans.assign(approved_vnd=sealed.plans["approved_vnd"] * 2))
+    assert doubled.memo_key is None
+    assert (plans(doubled) == 2 * read).all()
+    mine = Dataset.load()  # a researcher's: not sealed
+    plans(mine)
+    mine.plans.loc[:, "approved_vnd"] = mine.plans["approved_vnd"] * 3
+    assert mine.memo_key is None and (plans(mine) == 3 * read).all()
+    # a selection of the same sizes as another one is not the other one
+    a, b = (sealed.select(province=p) for p in ("Đồng Nai", "Bình Dương"))
+    assert a.memo_key is None and b.memo_key is None
+    assert (plans(sealed) == read).all()  # and the sealed data still are answered, rightly
