@@ -19,7 +19,8 @@ install: $(STAMP)
 reports: install
 	$(BIN)/kceval batch --year 2019:2019-06-30 2024 2025 2026 --level all --out reports
 
-# on every core (pytest-xdist); a test file stays on one worker, which shares its module fixtures
+# on every core and one more (pytest-xdist, -n auto: tests/conftest.py); a test file stays on one worker, which
+# shares its module fixtures
 test: install
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
