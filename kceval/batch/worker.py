@@ -17,7 +17,6 @@ import atexit
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..paths import CACHE_ENV as ENV
 from ..paths import REPO_ROOT
+from ..render.lean import without_format_grammars
 
 if TYPE_CHECKING:
     from .plan import Job
@@ -50,10 +50,7 @@ def _kernel(max_uses: int) -> Any:
 def _renderer() -> Any:
     """This process's renderer (nbconvert's exporter with its templates loaded), created on first use."""
     if "renderer" not in _STATE:
-        # jsonschema, which nbformat imports, imports rfc3987_syntax when it is installed, and that builds its
-        # grammars at import: 0.7 s of every worker's start. nbformat checks no string format (it passes no
-        # format checker), so a worker process goes without it: a None entry makes that import fail.
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+        without_format_grammars()  # 0.7 s of every worker's start
         # deferred: the rendering stack (nbconvert, papermill: about 1 s) is needed in worker processes only
         from ..render.html import Renderer
 
