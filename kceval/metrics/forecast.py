@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import geo
 from ..dataset import Dataset, check_dataset
+from ..dataset.cache import Memo
 from ..dataset.period import check_year, resolve_as_of
 from ..errors import ParameterError
 from .intervals import Estimate
@@ -136,6 +137,11 @@ def year_end_forecast(ds: Dataset, *, year: int, as_of: Any, by: str | None = "p
     return out.drop(columns="_all") if not cols else out
 
 
+# a province's forecast is a row of its region's: the province reports of a batch (sealed data, see
+# Dataset.sealed) compute the region's once per process
+_REGION_FORECASTS = Memo(max_items=16, copy=pd.DataFrame.copy)
+
+
 def forecast(ds: Dataset, *, year: int, as_of: Any, province: str | None = None,
              region: str | None = None) -> dict[str, Estimate]:
     """Year-end execution-rate forecasts of one selection as :class:`Estimate` records.
@@ -159,7 +165,10 @@ def forecast(ds: Dataset, *, year: int, as_of: Any, province: str | None = None,
         raise ParameterError(f"give `province` or `region`, not both; received {province!r}, {region!r}")
     if province:
         p = geo.match_province(province)
-        f = year_end_forecast(ds.select(region=geo.region_of(p)), year=year, as_of=as_of, by="province")
+        r = geo.region_of(p)
+        key = (ds.memo_key, r, year, str(resolve_as_of(ds, as_of))) if ds.memo_key else None
+        f = _REGION_FORECASTS.through(key, lambda: year_end_forecast(ds.select(region=r), year=year, as_of=as_of,
+                                                                      by="province"))
         row = f[f["province"] == p]
         if not len(row):
             raise ParameterError(f"`province` {p!r} has no plan or payments in {year}")

@@ -13,6 +13,7 @@ import re
 import pandas as pd
 from IPython.display import HTML
 
+from ..dataset.cache import Memo
 from ..display.formats import MISSING, format_date, format_number, format_percent
 from ..display.labels import group_label, label
 from ..display.tables import table_html
@@ -92,15 +93,24 @@ def outputs_table(ctx: ReportContext) -> HTML:
 MIN_PROJECTS = 3  # a province's unit cost is compared only with this many done projects behind it
 
 
+# the scores of a region are the same for each of its province reports: computed once per process for the same
+# data (Dataset.memo_key), year, date and region
+_UNIT_COSTS = Memo(max_items=16, copy=pd.DataFrame.copy)
+
+
 def unit_cost_frame(ctx: ReportContext) -> pd.DataFrame:
     """:func:`~kceval.metrics.unit_costs.score_unit_costs` of the provinces of the report's region (the country
     for a national report) in its plan year, as of its date, in :data:`ORDER`."""
-    peers = ctx.ds.select(year=ctx.year, region=ctx.region) if ctx.region else ctx.ds.select(year=ctx.year)
-    s = score_unit_costs(peers.projects, as_of=ctx.as_of, min_projects=MIN_PROJECTS)
-    total = unit_costs(peers.projects, as_of=ctx.as_of, by="province")[["province", "activity", "total_per_output"]]
-    s = s.merge(total, on=["province", "activity"], how="left")
-    s["_order"] = s["activity"].map(_ORDER_OF)
-    return s.sort_values(["_order", "province"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
+    def compute() -> pd.DataFrame:
+        peers = ctx.ds.select(year=ctx.year, region=ctx.region) if ctx.region else ctx.ds.select(year=ctx.year)
+        s = score_unit_costs(peers.projects, as_of=ctx.as_of, min_projects=MIN_PROJECTS)
+        total = unit_costs(peers.projects, as_of=ctx.as_of, by="province")[["province", "activity", "total_per_output"]]
+        s = s.merge(total, on=["province", "activity"], how="left")
+        s["_order"] = s["activity"].map(_ORDER_OF)
+        return s.sort_values(["_order", "province"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
+
+    key = (ctx.ds.memo_key, ctx.year, str(ctx.as_of), ctx.region) if ctx.ds.memo_key else None
+    return _UNIT_COSTS.through(key, compute)
 
 
 def unit_cost_table(ctx: ReportContext) -> HTML:

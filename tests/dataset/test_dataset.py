@@ -125,3 +125,35 @@ def test_select_reads_a_name_by_the_year_and_says_so():
     assert d.select(year=2026, province="Hà Nội").notes == ()
     # notes accumulate once, whatever the number of selections
     assert unit.select(province="Tây Ninh (mới)").notes == unit.notes
+
+
+def _status_as_of_by_rules(p: pd.DataFrame, day: str) -> list[str]:
+    """The rules of status_as_of's docstring, one project at a time, in plain Python: the reference."""
+    d, out = pd.Timestamp(day), []
+    for r in p.itertuples():
+        undated = (r.status == "accepted" and pd.isna(r.accepted_on)) or (
+            r.status == "stopped" and pd.isna(r.stopped_on)) or r.status in ("suspended", "approved")
+        if pd.notna(r.accepted_on) and r.accepted_on <= d:  # in the docstring's order
+            s = "accepted"
+        elif pd.notna(r.stopped_on) and r.stopped_on <= d:
+            s = "stopped"
+        elif pd.notna(r.finished_on) and r.finished_on <= d:
+            s = "finished"
+        elif pd.notna(r.approved_on) and r.approved_on > d:
+            s = "approved"
+        else:
+            s = "in_progress"
+        if undated and pd.notna(r.approved_on) and r.approved_on <= d:
+            s = r.status
+        out.append(s)
+    return out
+
+
+@pytest.mark.parametrize("day", ["2018-01-01", "2019-06-30", "2019-06-15", "2020-12-31", "2026-03-31"])
+def test_status_as_of_follows_its_rules_project_by_project(day):
+    # the sample's every status, dated and undated; a shuffled, non-default index must come back aligned
+    p = Dataset.load().projects.sample(frac=1, random_state=3)
+    p.index = pd.RangeIndex(10_000, 10_000 + len(p))[::-1]
+    got = status_as_of(p, day)
+    assert got.index.equals(p.index)
+    assert got.tolist() == _status_as_of_by_rules(p, day)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
+from kceval.dataset import Dataset
 from kceval.display.formats import format_money, format_percent
 from kceval.metrics.remedies import compare_remedies
 from kceval.metrics.unit_costs import score_unit_costs
@@ -83,6 +85,24 @@ def test_the_region_table_shows_the_projects_behind_each_median():
     assert "Projects behind the median" in text
     assert f"Machinery and equipment {s[s['scored'] & (s['activity'] == 'machinery')].shape[0]} " \
            f"{behind['machinery']} " in text
+
+
+def test_memoised_unit_costs_are_the_fresh_ones_and_a_callers_change_does_not_leak():
+    """A region's scores are kept per process for its province reports (Dataset.memo_key); data built in memory
+    are not kept."""
+    ctx = open_report(province="Đồng Nai", year=2019, as_of="2019-06-30")
+    first = unit_cost_frame(ctx)
+    first.loc[:, "median"] = -1.0  # a caller changing what it got
+    ds = ctx.ds
+    fresh = replace(ctx, ds=Dataset(ds.plans, ds.projects, ds.events, ds.payments))
+    assert fresh.ds.memo_key is None and ds.memo_key is not None
+    again = unit_cost_frame(open_report(province="Bình Dương", year=2019, as_of="2019-06-30"))  # same region
+    pd.testing.assert_frame_equal(again, unit_cost_frame(fresh))
+    assert not (again["median"] == -1.0).any()
+    other = unit_cost_frame(open_report(province="Hà Giang", year=2019, as_of="2019-06-30"))  # another region
+    assert set(other["province"]).isdisjoint(again["province"])
+    later = unit_cost_frame(open_report(province="Đồng Nai", year=2019, as_of="2019-12-31"))  # another date
+    assert later["projects"].sum() > again["projects"].sum()
 
 
 def test_leverage_by_activity_by_hand():
