@@ -259,9 +259,11 @@ def concentration(projects: pd.DataFrame, *, by: str | Sequence[str] | None = No
         raise ParameterError(f"`top_k` must be a positive integer; received {top_k!r}")
     if within is not None and (within not in f.columns or within in cols):
         raise ParameterError(f"`within` must be a column of `projects` other than `by`; received {within!r}")
-    key = cols or ["_all"]
+    if not cols:
+        return _concentration_of_one(f, value, top_k, within)
+    key = cols
     x = f[value].to_numpy(dtype=float)
-    d = pd.DataFrame({c: f[c].to_numpy() for c in cols}) if cols else pd.DataFrame({"_all": np.zeros(len(f), int)})
+    d = pd.DataFrame({c: f[c].to_numpy() for c in cols})
     d["x"] = x
     d = d.sort_values(key + ["x"], kind="stable")
     g = d.groupby(key, sort=True)
@@ -286,8 +288,7 @@ def concentration(projects: pd.DataFrame, *, by: str | Sequence[str] | None = No
     out["gini"] = ((2 * a["rx"] / (n * a["total_vnd"]) - (n + 1) / n) * n / (n - 1)).where(n > 1)
     out["theil"] = a["tl"] / n
     if within is not None:
-        w = pd.DataFrame({c: f[c].to_numpy() for c in key if c != "_all"}) if cols else \
-            pd.DataFrame({"_all": np.zeros(len(f), int)})
+        w = pd.DataFrame({c: f[c].to_numpy() for c in key})
         w["_w"] = f[within].to_numpy()
         w["x"] = x
         sub = w.groupby(key + ["_w"], sort=True)["x"].agg(["sum", "size"])
@@ -297,8 +298,36 @@ def concentration(projects: pd.DataFrame, *, by: str | Sequence[str] | None = No
         between = (s * np.log((sub["sum"] / sub["size"]) / (tot / cnt))).groupby(level=key).sum()
         out["theil_between"] = between
         out["theil_between_share"] = (between / out["theil"]).where(out["theil"] > 0)
-    out = out.reset_index()
-    return out.drop(columns="_all") if not cols else out
+    return out.reset_index()
+
+
+def _concentration_of_one(f: pd.DataFrame, value: str, top_k: int, within: str | None) -> pd.DataFrame:
+    """:func:`concentration` of one group, as a report's headline asks: the same sums on numpy arrays, without the
+    group machinery (7 ms of pandas calls for a province's few hundred projects)."""
+    given = f[value].to_numpy(dtype=float)
+    x = np.sort(given, kind="stable")
+    n, tot = len(x), x.sum()
+    rank = np.arange(1, n + 1)
+    # nansum: pandas' sums skip NaN (an all-zero group), and the grouped path's figures are the reference
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = x / (tot / n)
+        hhi = np.nansum((x / tot) ** 2)
+        row: dict[str, Any] = {
+            "n_projects": n, "total_vnd": round(tot), "hhi": hhi,
+            "hhi_normalised": (hhi - 1 / n) / (1 - 1 / n) if n > 1 else np.nan,
+            "effective_projects": np.float64(1) / hhi, "top_k_share": x[n - rank < top_k].sum() / tot,
+            "gini": (2 * (rank * x).sum() / (n * tot) - (n + 1) / n) * n / (n - 1) if n > 1 else np.nan,
+            "theil": np.nansum(np.where(r > 0, r * np.log(np.where(r > 0, r, 1)), 0.0)) / n}
+        if within is not None:
+            codes = pd.factorize(f[within], sort=True)[0]
+            kept = codes >= 0  # as groupby: rows without a `within` value are left out of the decomposition
+            sums = np.bincount(codes[kept], weights=given[kept])
+            sizes = np.bincount(codes[kept])
+            s = sums / sums.sum()
+            between = np.nansum(s * np.log((sums / sizes) / (sums.sum() / sizes.sum()))) if kept.any() else np.nan
+            row["theil_between"] = between
+            row["theil_between_share"] = between / row["theil"] if row["theil"] > 0 else np.nan
+    return pd.DataFrame({k: [v] for k, v in row.items()})
 
 
 def fragmentation(projects: pd.DataFrame, *, by: str | Sequence[str] | None = None,

@@ -183,3 +183,21 @@ def test_theil_decomposition_of_a_selection_matches_pysal():
     assert d.between == pytest.approx(float(np.ravel(ref.bg)[0]), rel=1e-10)
     assert d.within == pytest.approx(float(np.ravel(ref.wg)[0]), rel=1e-10)
     assert d.groups["n"].sum() == len(p)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_concentration_of_one_group_is_that_of_the_grouped_path(seed):
+    # one group takes a short path on numpy arrays; the grouped path, on a constant group, is the reference: one to
+    # 300 projects, ties, zeros, activities with one project and projects without an activity
+    rng = np.random.default_rng(seed)
+    for n in (1, 2, 3, 17, 300):
+        p = pd.DataFrame({"support_vnd": rng.choice([0, 5e6, 1e8, 2.5e8, 7e8], n) + rng.integers(0, 3, n) * 1e6,
+                          "activity": rng.choice(["fair", "brand", "machinery", None], n)})
+        p.index = rng.permutation(n) * 7
+        for top_k in (1, 10):
+            got = concentration(p, within="activity", top_k=top_k)
+            want = concentration(p.assign(g=0), by="g", within="activity", top_k=top_k).drop(columns="g")
+            pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=1e-15)
+            pd.testing.assert_frame_equal(concentration(p, top_k=top_k),
+                                          want.drop(columns=["theil_between", "theil_between_share"]),
+                                          check_exact=False, rtol=1e-12, atol=1e-15)

@@ -124,8 +124,10 @@ CASES: dict[str, tuple[Case, bool]] = {
     "concentration.theil": (lambda ds, d: concentration.theil(ds.projects["support_vnd"]), False),
     "concentration.theil_decomposition": (lambda ds, d: concentration.theil_decomposition(ds.projects,
                                                                                           by="province"), False),
-    "concentration.concentration": (lambda ds, d: concentration.concentration(ds.projects, by="province",
-                                                                              within="activity"), False),
+    # by province, and one group (a report's headline, a path of its own on numpy arrays)
+    "concentration.concentration": (lambda ds, d: pd.concat([
+        concentration.concentration(ds.projects, by="province", within="activity"),
+        concentration.concentration(ds.projects, within="activity").assign(province="(all)")]), False),
     "concentration.fragmentation": (lambda ds, d: concentration.fragmentation(ds.projects, by="province"), False),
     "profile.payment_calendar": (lambda ds, d: profile.payment_calendar(ds, ["province"], pd.Timestamp(d)), True),
     "profile.plans_by_year": (lambda ds, d: profile.plans_by_year(ds, ["province", "source"]), False),

@@ -185,3 +185,16 @@ def test_pefa_measures_every_year_over_the_same_window(ds):
     # of plans 1000 + 500; P2's 2020-03-01 payment is after the window
     assert r.at[2019, "executed_vnd"] == 1100 and r.at[2019, "outturn_ratio"] == pytest.approx(1100 / 1500)
     assert pefa_pi2(dn, level="province", as_of="2019-12-31")["year"].tolist() == [2016, 2017, 2018]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pefa_grades_of_one_group_are_those_of_the_grouped_rule(seed):
+    # one group takes a short path (the scalar rule, pefa_grade); the grouped path, run on a constant group, is the
+    # reference: 1 to 6 years in any order, every band
+    rng = np.random.default_rng(seed)
+    for n in range(1, 7):
+        yearly = pd.DataFrame({"year": rng.permutation(np.arange(2015, 2015 + n)),
+                               "band": rng.choice(list("ABCD"), n)})
+        yearly.index = rng.permutation(n) + 100
+        grouped = pefa_grades(yearly.assign(g=0), by="g").drop(columns="g")
+        pd.testing.assert_frame_equal(pefa_grades(yearly), grouped)

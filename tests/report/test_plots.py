@@ -12,6 +12,7 @@ from kceval.display import labels
 from kceval.errors import ParameterError
 from kceval.metrics.funnel import funnel, shrink_rates
 from kceval.report import plots
+from kceval.report.figure import ReportFigure
 
 # Small hand-made frames shaped like the metric functions' outputs (columns from their docstrings).
 EXEC = pd.DataFrame({"activity": ["training", "machinery", "fair"], "plan_vnd": [100, 400, 50],
@@ -85,6 +86,26 @@ def test_figures_show_as_deterministic_svg_with_their_text_as_text(monkeypatch):
     # 9 inches = 648 pt wide; the axis label as text, not glyph outlines; no date, so the same bytes every time
     assert 'width="648pt"' in svg and f">{fig.axes[0].get_xlabel()}<" in svg and "<dc:date>" not in svg
     assert plots.plot_rates(RATES, lang="vi")._repr_svg_() == svg
+
+
+def test_a_figure_is_laid_out_with_the_renderer_it_is_drawn_with_and_gives_matplotlibs_bytes(monkeypatch):
+    # ReportFigure hands its layout engine the renderer of the draw (text measured once, not twice): every figure
+    # must come out byte for byte as with matplotlib's own choice, a second renderer made for the layout
+    import matplotlib.figure
+
+    made = []
+    real = matplotlib.figure._get_renderer
+    monkeypatch.setattr(matplotlib.figure, "_get_renderer", lambda fig, *a: made.append(fig) or real(fig, *a))
+    figs = _all_figures("vi")  # (a plot may measure its text while it is built)
+    made.clear()
+    ours = [f._repr_svg_() for f in figs]
+    assert made == []  # no second renderer for the draws
+    monkeypatch.setattr(ReportFigure, "_get_renderer", Figure._get_renderer)
+    figs = _all_figures("vi")
+    made.clear()
+    theirs = [f._repr_svg_() for f in figs]
+    assert len(made) >= len(theirs)
+    assert ours == theirs
 
 
 def test_inputs_not_modified():
