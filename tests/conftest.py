@@ -1,10 +1,20 @@
 """Shared fixtures (plain helpers and reference computations are in tests/support.py)."""
 import os
 
-import pandas as pd
-import pytest
+# As kceval's batch workers do: the suite runs one process per core and one more (pytest-xdist), and a BLAS
+# with a thread per core in each of them fought over the cores (the risk model's test: 15 s, 7 s with one
+# thread). Set before numpy is imported here, and inherited by every kernel and subprocess a test starts.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from tests.support import tiny_tables
+import pandas as pd  # noqa: E402  (after the thread settings)
+import pytest  # noqa: E402
+
+from kceval.render.lean import without_format_grammars  # noqa: E402
+from tests.support import tiny_tables  # noqa: E402
+
+# as the kceval program and its workers do (0.8 s of every test process's collection)
+without_format_grammars()
 
 
 @pytest.fixture
