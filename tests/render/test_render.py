@@ -235,6 +235,10 @@ def test_toc_anchors_and_external_url_checker():
     assert find_external_urls("<style>body{background:url( 'http://x/y.png')}</style>")
     assert find_external_urls('<img src="http://x/y.png">')
     assert not find_external_urls('<a href="https://moit.gov.vn">source</a> /* https://in.a.comment */')
+    # a figure's data URI fetches nothing and is skipped; what follows it is still read
+    figure = '<img src="data:image/svg+xml;base64,' + "aHR0cDovL3gueQ==" * 5000 + '" alt="">'
+    assert not find_external_urls(figure + "<p>text</p>")
+    assert find_external_urls(figure + '<img src="//x/y.png">') == ['src="//x/y.png">']
 
 
 # -- real runs ----------------------------------------------------------------------------------
