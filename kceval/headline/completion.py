@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
-from ..dataset.period import check_year
+from ..dataset.cache import Memo
+from ..dataset.period import check_year, resolve_period
 from ..metrics.completion import completion_flags, completion_rates, rates_from_flags
 from ..metrics.survival import cif_median_by_group, km_median, time_to_event
 from .scope import label_on, slim_projects, wide_rates, year_as_of, year_basis
@@ -42,7 +43,18 @@ def headline_completion_by_province(ds: Dataset, *, year: int, as_of: Any = None
     >>> {"province", "acceptance_rate", "median_days_to_acceptance"} <= set(t.columns)
     True
     """
-    sel, year, d = year_as_of(year_basis(ds, year), year, as_of)
+    ds = year_basis(ds, year)
+    y, d = resolve_period(ds, year, as_of)
+    return _BY_PROVINCE.through((ds.memo_key, y, d) if ds.memo_key else None, lambda: _by_province(ds, y, d))
+
+
+# every province report of a batch (sealed data, see Dataset.sealed) takes its row of the same frame: computed once
+# per process for the same data, year and date
+_BY_PROVINCE = Memo(max_items=8, copy=pd.DataFrame.copy)
+
+
+def _by_province(ds: Dataset, year: int, as_of: pd.Timestamp) -> pd.DataFrame:
+    sel, year, d = year_as_of(ds, year, as_of)
     keys = ["region", "province"]
     need = ["project_id", "status", "approved_on", "planned_end", "accepted_on", "stopped_on", "finished_on"]
     pr = slim_projects(sel.projects, need)
@@ -100,6 +112,13 @@ def headline_completion(ds: Dataset, *, year: int, province: str | None = None, 
     sel, year, d = year_as_of(ds, year, as_of)
     sub = sel.select(province=label) if province else sel.select(region=label) if region else sel
     pr = sub.projects
+    if province and ds.memo_key is not None:
+        # a report's province (sealed data): its row of every province's figures, computed once for the reports of
+        # a batch; the same figures as below (tested on a third of the sample's provinces, four periods)
+        rows = headline_completion_by_province(ds, year=year, as_of=d)
+        row = rows[rows["province"] == label]
+        if len(row):
+            return _from_row(row.iloc[0], pr, d)
     r = completion_rates(pr, as_of=d).set_index("measure")
     out: dict[str, Any] = {}
     for m, key in (("acceptance", "acceptance_rate"), ("on_time", "on_time_rate")):
@@ -119,3 +138,19 @@ def headline_completion(ds: Dataset, *, year: int, province: str | None = None, 
         out[f"{key}_ci"] = interval(r.at[m, "low"], r.at[m, "high"])
         out[f"{key}_n"] = int(r.at[m, "n"])
     return out
+
+
+def _from_row(row: pd.Series, projects: pd.DataFrame, d: pd.Timestamp) -> dict[str, Any]:
+    """:func:`headline_completion` of a province from its row of :func:`headline_completion_by_province`, which has
+    every figure but the Kaplan–Meier median (computed here), in the single path's order of keys."""
+    def rate(key: str, m: str, n: str) -> dict[str, Any]:
+        return {key: number(row[f"{m}_rate"]), f"{key}_ci": interval(row[f"{m}_rate_low"], row[f"{m}_rate_high"]),
+                f"{key}_n": int(row[n])}
+
+    return {**rate("acceptance_rate", "acceptance", "n_due"), **rate("on_time_rate", "on_time", "n_on_time_known"),
+            "median_slippage_days": number(row["median_slippage_days"]),
+            "slippage_censored": int(row["n_slip_censored"]),
+            "median_days_to_acceptance": number(row["median_days_to_acceptance"]),
+            "median_days_to_acceptance_km": number(km_median(time_to_event(projects, as_of=d))),
+            **rate("delivery_rate", "on_time", "n_on_time_known"),
+            **rate("punctuality_rate", "punctuality", "n_accepted_dated")}

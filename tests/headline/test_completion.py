@@ -70,3 +70,21 @@ def _with_plan_only_year(tiny):
     """The tiny tables plus a 2018 plan row with no project: a year of the data with nothing to rate."""
     plans = pd.concat([tiny["plans"], tiny["plans"].iloc[[0]].assign(year=2018)], ignore_index=True)
     return Dataset.from_tables({**tiny, "plans": plans})
+
+
+@pytest.mark.parametrize("year, as_of", [(2019, "2019-06-30"), (2019, "2019-12-31"), (2024, None), (2026, None)])
+def test_a_reports_province_takes_its_row_and_gets_the_single_paths_figures(year, as_of):
+    # sealed data (a report's) take a province's figures from the batch's frame of every province; data not sealed
+    # are computed for the one province: the same figures, on a third of the sample's provinces
+    from kceval.headline.scope import year_basis
+
+    sealed = year_basis(Dataset.load(), year).sealed()
+    plain = year_basis(Dataset.load(), year)
+    provinces = headline_completion_by_province(sealed, year=year, as_of=as_of)["province"]
+    assert len(provinces) > 30
+    for p in provinces[::3]:
+        got = headline_completion(sealed, year=year, province=p, as_of=as_of)
+        want = headline_completion(plain, year=year, province=p, as_of=as_of)
+        assert list(got) == list(want)
+        for k, v in want.items():
+            assert got[k] == (pytest.approx(v, rel=1e-12) if isinstance(v, (float, list)) else v), (p, k)
