@@ -11,10 +11,16 @@ import pandas as pd  # noqa: E402  (after the thread settings)
 import pytest  # noqa: E402
 
 from kceval.render.lean import without_format_grammars  # noqa: E402
-from tests.support import tiny_tables  # noqa: E402
+from tests.support import shaped_sample, tiny_tables  # noqa: E402
 
 # as the kceval program and its workers do (0.8 s of every test process's collection)
 without_format_grammars()
+
+
+@pytest.fixture(scope="session")
+def shaped(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample with provinces of unusual shape in 2019 (tests/support.py: shaped_sample), written once."""
+    return shaped_sample(tmp_path_factory.mktemp("shaped"))
 
 
 @pytest.fixture
@@ -30,4 +36,6 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     interrupted): on 2 cores, 2 workers kept them busy 74% of the time. Measured on 2 quiet cores:
     2 workers 129 s, 3 workers 119 s, 4 workers 123 s.
     """
-    return (os.cpu_count() or 1) + 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores + 1
+

@@ -149,3 +149,75 @@ def index_entry(res, headline=None) -> dict:
     return {"title": res.title, "kind": "province", "parameters": res.params,
             "headline": res.headline if headline is None else headline, "status": res.status, "error": res.error,
             "seconds": res.seconds, "link": res.html_path.name}
+
+
+# -- a report's province: the row of every province's figures against the single path --------------------------
+def assert_same_figures(got: dict, want: dict, where: object) -> None:
+    """The same keys in the same order, values of the same type, floats within 1e-12 (the order of a sum)."""
+    import pytest  # deferred: support is imported by non-test scripts too
+
+    assert list(got) == list(want), where
+    for k, v in want.items():
+        assert type(got[k]) is type(v), (where, k, got[k], v)
+        assert got[k] == (pytest.approx(v, rel=1e-12) if isinstance(v, (float, list)) else v), (where, k)
+
+
+def assert_row_path_matches(single, by_province, *, year: int, as_of: str | None, data: str = "",
+                            units: int | None = None, regions: str = "", provinces=None, step: int = 5) -> None:
+    """``single(..., province=p)`` on sealed data (a report's, answered from ``by_province``'s row; a province
+    without a row there falls back to the single path) equals it on the same data not sealed (computed for the one
+    province), province by province."""
+    from kceval.headline.scope import year_basis  # deferred: headline is what the tests here exercise
+
+    sealed = year_basis(Dataset.load(data or None), year, units, regions).sealed()
+    plain = year_basis(Dataset.load(data or None), year, units, regions)
+    assert sealed.memo_key is not None and plain.memo_key is None
+    names = list(by_province(sealed, year=year, as_of=as_of)["province"])
+    for p in (provinces or names[::step]):
+        assert_same_figures(single(sealed, year=year, province=p, as_of=as_of),
+                            single(plain, year=year, province=p, as_of=as_of), (p, year, as_of, units, regions))
+
+
+MOVED_UNITS = ["Lâm Đồng", "Đồng Nai", "Tây Ninh", "Khánh Hòa", "Gia Lai", "Hà Tĩnh", "Nghệ An"]
+
+
+def moved_regions(folder: Path) -> str:
+    """A regions file (``unit_2025,region``) that moves the seven :data:`MOVED_UNITS` of 2025 to another region than
+    kceval's (the first five to the south, the last two to the centre)."""
+    from kceval.merger import regions_2025  # deferred: as above
+
+    r = regions_2025()
+    r.loc[r["unit_2025"].isin(MOVED_UNITS[:5]), "region"] = "south"
+    r.loc[r["unit_2025"].isin(MOVED_UNITS[5:]), "region"] = "central"
+    path = folder / "regions.csv"
+    r[["unit_2025", "region"]].to_csv(path, index=False)
+    return str(path)
+
+
+SHAPES_2019 = ["Bình Phước", "Tây Ninh", "Long An", "Đồng Tháp", "Hậu Giang", "Đồng Nai"]
+
+
+def shaped_sample(folder: Path) -> str:
+    """The bundled sample with provinces of unusual shape in 2019: Bình Phước has projects but no plan, Tây Ninh
+    projects but no plan and no payment, Bình Dương a plan but no project, Long An one project, Đồng Tháp projects
+    of zero support, Hậu Giang a zero plan."""
+    from kceval.paths import SAMPLE_DIR  # deferred: as above
+
+    t = {k: pd.read_csv(SAMPLE_DIR / f"{k}.csv", dtype=str, keep_default_na=False)
+         for k in ("plans", "projects", "events", "payments")}
+    pl, pr, ev, pay = t["plans"], t["projects"], t["events"], t["payments"]
+    in_2019 = pr["year"] == "2019"
+
+    def ids(province):
+        return pr.loc[in_2019 & (pr["province"] == province), "project_id"]
+
+    pl = pl[~((pl["year"] == "2019") & pl["province"].isin(["Bình Phước", "Tây Ninh"]))].copy()
+    pay = pay[~pay["project_id"].isin(ids("Tây Ninh"))]
+    gone = pd.concat([ids("Bình Dương"), ids("Long An").iloc[1:]])
+    pr, ev, pay = (t[~t["project_id"].isin(gone)].copy() for t in (pr, ev, pay))
+    pr.loc[(pr["year"] == "2019") & (pr["province"] == "Đồng Tháp"), "support_vnd"] = "0"
+    zero = (pl["year"] == "2019") & (pl["province"] == "Hậu Giang")
+    pl.loc[zero, "approved_vnd"], pl.loc[zero, "revised_vnd"] = "0", ""
+    for k, v in dict(plans=pl, projects=pr, events=ev, payments=pay).items():
+        v.to_csv(folder / f"{k}.csv", index=False)
+    return str(folder)

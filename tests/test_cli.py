@@ -1,5 +1,7 @@
 """The `kceval` command: exit codes, JSON output, and the thin delegation to the package."""
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -323,9 +325,6 @@ def test_version(capsys):
 def test_the_program_leaves_out_the_format_grammars_and_a_call_with_arguments_changes_nothing():
     # `kceval` (main() reading the command line) owns its process: it blocks rfc3987_syntax, 0.8 s of grammar
     # building that nbformat never uses; main([...]) called from someone else's code leaves their process alone
-    import subprocess
-    import sys
-
     code = """
 import sys
 from kceval import cli

@@ -50,7 +50,7 @@ def _kernel(max_uses: int) -> Any:
 def _renderer() -> Any:
     """This process's renderer (nbconvert's exporter with its templates loaded), created on first use."""
     if "renderer" not in _STATE:
-        without_format_grammars()  # 0.7 s of every worker's start
+        without_format_grammars()  # 0.7-0.8 s of every worker's start
         # deferred: the rendering stack (nbconvert, papermill: about 1 s) is needed in worker processes only
         from ..render.html import Renderer
 

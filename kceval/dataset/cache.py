@@ -72,8 +72,8 @@ class Memo:
             self._items.popitem(last=False)
 
     def through(self, key: Hashable | None, compute: Callable[[], Any]) -> Any:
-        """A copy of the value under ``key``, computed and kept first if missing; with ``key`` None (data not
-        read from files, which a notebook may change) computed and not kept.
+        """A copy of the value under ``key``, computed and kept first if missing; with ``key`` None (data that are
+        not sealed, see :meth:`kceval.dataset.Dataset.sealed`: anyone may have changed them) computed and not kept.
 
         Examples
         --------

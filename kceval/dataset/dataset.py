@@ -7,6 +7,7 @@ statuses as they stood that day). Every method returns a new Dataset; none mutat
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,7 +53,7 @@ def status_as_of(projects: pd.DataFrame, as_of: Any) -> pd.Series:
     # dominated (1.8 ms for 200 projects, now 0.05); a missing date (NaT) compares False, as in pandas
     day = {c: projects[c].to_numpy(dtype="datetime64[ns]") for c in ("approved_on", "finished_on", "stopped_on",
                                                                      "accepted_on")}
-    final = projects["status"].to_numpy(dtype=object)
+    final = projects["status"].to_numpy(dtype=object, na_value=None)  # (a missing status matches no rule)
     undated = (((final == "accepted") & np.isnat(day["accepted_on"]))
                | ((final == "stopped") & np.isnat(day["stopped_on"])) | np.isin(final, ["suspended", "approved"]))
     st = np.full(len(final), "in_progress", dtype=object)
@@ -92,6 +93,9 @@ class Dataset(ProblemsMixin):
         regions over every year (:func:`kceval.dataset.basis.on_units`).
     regions_file : str
         On the units' basis, the file the units' regions were read from ('' = the stated assumption).
+    loaded_as : str
+        Set by :meth:`load`: the fingerprint of the files and the options they were read with (part of
+        :attr:`memo_key`).
 
     Examples
     --------
@@ -114,6 +118,7 @@ class Dataset(ProblemsMixin):
     notes: tuple[str, ...] = ()
     basis: str = "province"
     regions_file: str = ""
+    loaded_as: str = field(default="", repr=False, compare=False)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -165,7 +170,7 @@ class Dataset(ProblemsMixin):
             if hit is None and os.environ.get(cache.ENV):
                 found = cache.load(os.environ[cache.ENV], key)
                 if found is not None:
-                    _MEMO.put(key, cls._from_cache(*found))
+                    _MEMO.put(key, replace(cls._from_cache(*found), loaded_as=key))
                     hit = _MEMO.get(key)
             if hit is not None:
                 if strict and hit.errors:
@@ -175,7 +180,7 @@ class Dataset(ProblemsMixin):
         ds = cls.from_tables(loaded.tables, origins=loaded.origins, problems=loaded.problems,
                              files=loaded.files, synthetic=loaded.synthetic, source=str(path), strict=strict)
         if key is not None:
-            _MEMO.put(key, ds)
+            _MEMO.put(key, replace(ds, loaded_as=key))
             return _MEMO.get(key)  # a copy: the memo stays intact whatever the caller does
         return ds
 
@@ -273,9 +278,10 @@ class Dataset(ProblemsMixin):
         """These data, marked for the per-process memos of the figures every report of a batch shares (the
         provinces compared with, a region's unit costs): :func:`kceval.report.open_report` seals the data it loads.
 
-        A seal is kept by this object only, not a field: a selection, a date, a copy or ``dataclasses.replace``
-        gives data without one, never memoised. Changing sealed tables in place is not detected: seal only data
-        nobody changes (a report's).
+        A seal belongs to this object only (a registry of live objects, not a field): a selection, a date,
+        :meth:`copy`, ``copy.deepcopy``, pickling or ``dataclasses.replace`` give data without one, never
+        memoised. The sealed data share their tables with these; changing either in place is not detected: seal
+        only data nobody changes (a report's).
 
         Examples
         --------
@@ -286,19 +292,19 @@ class Dataset(ProblemsMixin):
         True
         """
         out = replace(self)
-        object.__setattr__(out, "_sealed", True)  # an attribute, not a field: replace() does not carry it
+        _SEALED[id(out)] = out  # gone with the object: a later object at the same address is not sealed
         return out
 
     @property
     def memo_key(self) -> tuple[Any, ...] | None:
         """What identifies sealed data (:meth:`sealed`) for a per-process memo of figures computed from them: the
-        files' hashes, the tables' sizes, the basis and the date. None for data not sealed, or not read from files
-        (tables built in memory), which are never memoised.
+        files' hashes and the options they were read with, the tables' sizes, the basis and the date. None for data
+        not sealed, or not read from files (tables built in memory), which are never memoised.
         """
-        if not self.files or not getattr(self, "_sealed", False):
+        if not self.files or _SEALED.get(id(self)) is not self:
             return None
         sizes = tuple(len(getattr(self, t)) for t in TABLES)
-        return (tuple(sorted(self.files.items())), self.source, sizes, self.basis, self.regions_file,
+        return (tuple(sorted(self.files.items())), self.loaded_as, self.source, sizes, self.basis, self.regions_file,
                 str(self.as_of_date))
 
     def as_of(self, date: Any) -> Dataset:
@@ -336,6 +342,9 @@ class Dataset(ProblemsMixin):
                 f"{len(self.events)} events, {len(self.payments)} payments; "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings>")
 
+
+# the sealed datasets alive (Dataset.sealed): by address, the objects weakly held
+_SEALED: weakref.WeakValueDictionary[int, Dataset] = weakref.WeakValueDictionary()
 
 PLACE_COLUMNS = ("region", "unit_2025", "region_2025")  # derived from province by `with_places`
 _REGION = {p: geo.region_of(p) for p in geo.PROVINCE_NAMES}

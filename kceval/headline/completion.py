@@ -114,7 +114,8 @@ def headline_completion(ds: Dataset, *, year: int, province: str | None = None, 
     pr = sub.projects
     if province and ds.memo_key is not None:
         # a report's province (sealed data): its row of every province's figures, computed once for the reports of
-        # a batch; the same figures as below (tested on a third of the sample's provinces, four periods)
+        # a batch; the same figures as below (tested on a fifth of the sample's provinces, three periods, a regions file
+        # and provinces of unusual shape)
         rows = headline_completion_by_province(ds, year=year, as_of=d)
         row = rows[rows["province"] == label]
         if len(row):

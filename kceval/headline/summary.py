@@ -84,8 +84,8 @@ def summary_by_province(ds: Dataset, *, year: int, as_of: Any = None) -> pd.Data
     The merge of :func:`~kceval.headline.spending.headline_spending_by_province`,
     :func:`~kceval.headline.feasibility.headline_feasibility_by_province` and
     :func:`~kceval.headline.completion.headline_completion_by_province` on ``province``.
-    Data loaded from files are remembered per process (by file hashes, year and date), so the
-    reports of one batch compute it once.
+    Sealed data (a report's, :meth:`~kceval.dataset.Dataset.sealed`) are remembered per process (by file hashes,
+    options, year and date), so the reports of one batch compute it once.
     """
     y, d = resolve_period(ds, year, as_of)
     kw: dict[str, Any] = dict(year=y, as_of=str(d.date()))

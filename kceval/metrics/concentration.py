@@ -308,7 +308,7 @@ def _concentration_of_one(f: pd.DataFrame, value: str, top_k: int, within: str |
     x = np.sort(given, kind="stable")
     n, tot = len(x), x.sum()
     rank = np.arange(1, n + 1)
-    # nansum: pandas' sums skip NaN (an all-zero group), and the grouped path's figures are the reference
+    # nansum: pandas' sums skip NaN (a `within` group of zero money), and the grouped path's figures are the reference
     with np.errstate(divide="ignore", invalid="ignore"):
         r = x / (tot / n)
         hhi = np.nansum((x / tot) ** 2)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import geo
 from ..dataset import Dataset, check_dataset
-from ..dataset.cache import Memo
+from ..dataset.basis import region_on_basis
 from ..dataset.period import check_year, resolve_as_of
 from ..errors import ParameterError
 from .intervals import Estimate
@@ -112,7 +112,9 @@ def year_end_forecast(ds: Dataset, *, year: int, as_of: Any, by: str | None = "p
     if by == "province":
         reg = _c_stats(pf, ["region"], y0, md)
         few = out["n_years"] < min_years
-        r = out.index.map(lambda p: geo.region_of(p)).to_numpy()  # 63 names at most, not projects
+        # each province's region as the data have it (on the units' basis, a regions file's), 63 names at most
+        places = pd.concat([ds.plans[["province", "region"]], ds.projects[["province", "region"]]])
+        r = out.index.map(places.drop_duplicates("province").set_index("province")["region"]).to_numpy()
         rs = reg.reindex(r)
         for a, b in (("c_median", "median"), ("c_min", "min"), ("c_max", "max"), ("n_years", "count")):
             out.loc[few, a] = rs[b].to_numpy()[few.to_numpy()]
@@ -135,11 +137,6 @@ def year_end_forecast(ds: Dataset, *, year: int, as_of: Any, by: str | None = "p
     out["plan_vnd"] = out["plan_vnd"].round().astype(np.int64)
     out = out.reset_index()
     return out.drop(columns="_all") if not cols else out
-
-
-# a province's forecast is a row of its region's: the province reports of a batch (sealed data, see
-# Dataset.sealed) compute the region's once per process
-_REGION_FORECASTS = Memo(max_items=16, copy=pd.DataFrame.copy)
 
 
 def forecast(ds: Dataset, *, year: int, as_of: Any, province: str | None = None,
@@ -165,10 +162,8 @@ def forecast(ds: Dataset, *, year: int, as_of: Any, province: str | None = None,
         raise ParameterError(f"give `province` or `region`, not both; received {province!r}, {region!r}")
     if province:
         p = geo.match_province(province)
-        r = geo.region_of(p)
-        key = (ds.memo_key, r, year, str(resolve_as_of(ds, as_of))) if ds.memo_key else None
-        f = _REGION_FORECASTS.through(key, lambda: year_end_forecast(ds.select(region=r), year=year, as_of=as_of,
-                                                                      by="province"))
+        f = year_end_forecast(ds.select(region=region_on_basis(p, ds.basis, ds.regions_file)), year=year,
+                              as_of=as_of, by="province")
         row = f[f["province"] == p]
         if not len(row):
             raise ParameterError(f"`province` {p!r} has no plan or payments in {year}")

@@ -273,7 +273,7 @@ def pefa_grades(yearly: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     if not isinstance(yearly, pd.DataFrame) or not {"year", "band"} <= set(yearly.columns):
         raise ParameterError("`yearly` must be a frame from pefa_pi1 or pefa_pi2 with columns year and band")
     cols = check_by(by, [c for c in yearly.columns if c not in ("year", "band")])
-    if not cols and len(yearly):
+    if not cols and len(yearly) and yearly["band"].isin(GRADES).all():  # (other bands: the grouped path's way)
         # one group, as a report's headline asks (twice): the rule of pefa_grade on its last three years, without
         # the group machinery below (3 ms of pandas calls for a handful of rows)
         last = yearly.iloc[np.argsort(yearly["year"].to_numpy(), kind="stable")[-3:]]

@@ -224,7 +224,7 @@ _EXTERNAL = re.compile(
 )
 
 
-_DATA_URI = re.compile(r"data:[^\"'\s)>]*")
+_DATA_URI = re.compile(r"data:image/[^\"'\s)>]*")
 
 
 def find_external_urls(page: str) -> list[str]:
@@ -234,7 +234,7 @@ def find_external_urls(page: str) -> list[str]:
     URLs, CSS ``@import`` and ``url(http...)``). Comments in CSS are ignored. Plain links a
     reader may click are ``<a href>`` and are not fetched, so they are not reported.
     """
-    # the figures' data URIs are most of a page and fetch nothing: dropped first (15 ms to 2 ms a report)
+    # the figures' data URIs (images) are most of a page and fetch nothing: dropped first (14 ms to 11 ms a report)
     text = _DATA_URI.sub("data:", re.sub(r"/\*.*?\*/", "", page, flags=re.S))
     hits = []
     for m in _EXTERNAL.finditer(text):

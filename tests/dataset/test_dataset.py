@@ -157,3 +157,12 @@ def test_status_as_of_follows_its_rules_project_by_project(day):
     got = status_as_of(p, day)
     assert got.index.equals(p.index)
     assert got.tolist() == _status_as_of_by_rules(p, day)
+
+
+def test_status_as_of_reads_a_string_column_with_a_missing_status():
+    # found in review: a pandas string column's <NA> stopped the numpy comparisons; a missing status matches no rule
+    p = Dataset.load().projects.head(40)
+    p = p.assign(status=p["status"].astype("string").mask(p.index % 7 == 0))
+    assert status_as_of(p, "2019-06-30").tolist() == _status_as_of_by_rules(p.assign(status=p["status"].astype(object)
+                                                                                     .where(p["status"].notna(), None)),
+                                                                            "2019-06-30")

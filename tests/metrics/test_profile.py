@@ -1,9 +1,6 @@
 """In-year profile and year-end forecast, pinned to hand calculations written out below."""
 from __future__ import annotations
 
-import dataclasses
-
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -240,16 +237,3 @@ def test_payment_calendar_key_against_pandas_dates():
     assert cal["key"].tolist() == want.tolist()
     assert cal.loc[cal["key"] == 229, "amount"].sum() == 1          # 29 February 2020
 
-
-def test_memoised_region_forecasts_are_the_fresh_ones():
-    # the province reports of a batch (sealed data) share their region's forecast frame; unsealed data never do
-    sealed = Dataset.load().sealed()
-    plain = Dataset.load()
-    for prov, date in (("Đồng Nai", "2019-06-30"), ("Bình Dương", "2019-06-30"), ("Hà Giang", "2019-06-30"),
-                       ("Đồng Nai", "2019-09-30")):
-        kept, fresh = (forecast(d, year=2019, as_of=date, province=prov) for d in (sealed, plain))
-        np.testing.assert_equal({k: dataclasses.astuple(v) for k, v in kept.items()},
-                                {k: dataclasses.astuple(v) for k, v in fresh.items()}, err_msg=f"{prov} {date}")
-    late, early = (forecast(sealed, year=2019, as_of=d, province="Đồng Nai")["naive"].estimate
-                   for d in ("2019-09-30", "2019-06-30"))
-    assert late != early  # another date, another entry

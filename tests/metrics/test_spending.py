@@ -198,3 +198,9 @@ def test_pefa_grades_of_one_group_are_those_of_the_grouped_rule(seed):
         yearly.index = rng.permutation(n) + 100
         grouped = pefa_grades(yearly.assign(g=0), by="g").drop(columns="g")
         pd.testing.assert_frame_equal(pefa_grades(yearly), grouped)
+
+
+def test_pefa_grades_of_one_group_with_a_band_not_a_letter_go_the_grouped_way():
+    # found in review: the short path validated the bands (pefa_grade raises), the grouped path does not
+    yearly = pd.DataFrame({"year": [2020, 2021, 2022], "band": ["A", None, "B"]})
+    pd.testing.assert_frame_equal(pefa_grades(yearly), pefa_grades(yearly.assign(g=0), by="g").drop(columns="g"))

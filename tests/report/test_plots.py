@@ -3,6 +3,7 @@ inputs are not modified, Vietnamese glyphs render without warnings, the size fit
 import struct
 import warnings
 
+import matplotlib.figure
 import numpy as np
 import pandas as pd
 import pytest
@@ -91,8 +92,6 @@ def test_figures_show_as_deterministic_svg_with_their_text_as_text(monkeypatch):
 def test_a_figure_is_laid_out_with_the_renderer_it_is_drawn_with_and_gives_matplotlibs_bytes(monkeypatch):
     # ReportFigure hands its layout engine the renderer of the draw (text measured once, not twice): every figure
     # must come out byte for byte as with matplotlib's own choice, a second renderer made for the layout
-    import matplotlib.figure
-
     made = []
     real = matplotlib.figure._get_renderer
     monkeypatch.setattr(matplotlib.figure, "_get_renderer", lambda fig, *a: made.append(fig) or real(fig, *a))
