@@ -112,9 +112,14 @@ def year_end_forecast(ds: Dataset, *, year: int, as_of: Any, by: str | None = "p
     if by == "province":
         reg = _c_stats(pf, ["region"], y0, md)
         few = out["n_years"] < min_years
-        # each province's region as the data have it (on the units' basis, a regions file's), 63 names at most
-        places = pd.concat([ds.plans[["province", "region"]], ds.projects[["province", "region"]]])
-        r = out.index.map(places.drop_duplicates("province").set_index("province")["region"]).to_numpy()
+        # each province's region as the data have it (on the units' basis, a regions file's): from the plans (a few
+        # hundred rows), else from the projects of the provinces without a plan
+        region = ds.plans.drop_duplicates("province").set_index("province")["region"]
+        missing = out.index.difference(region.index)
+        if len(missing):
+            pr = ds.projects[ds.projects["province"].isin(missing)]
+            region = pd.concat([region, pr.drop_duplicates("province").set_index("province")["region"]])
+        r = out.index.map(region).to_numpy()
         rs = reg.reindex(r)
         for a, b in (("c_median", "median"), ("c_min", "min"), ("c_max", "max"), ("n_years", "count")):
             out.loc[few, a] = rs[b].to_numpy()[few.to_numpy()]
