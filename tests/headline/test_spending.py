@@ -11,17 +11,7 @@ from kceval.errors import ParameterError
 from kceval.headline.spending import headline_spending, headline_spending_by_province
 from kceval.metrics.pefa import pefa_pi2
 from kceval.metrics.spending import execution
-from tests.support import (
-    BD,
-    DN,
-    MOVED_UNITS,
-    SHAPES_2019,
-    assert_row_path_matches,
-    assert_unchanged,
-    frozen,
-    moved_regions,
-    small_south,
-)
+from tests.support import BD, DN, assert_unchanged, frozen, small_south
 
 
 @pytest.fixture
@@ -81,28 +71,3 @@ def test_pefa_and_batch_headline_do_not_mutate(ds):
     pefa_pi2(ds, level="national", as_of="2020-01-31")
     headline_spending_by_province(ds, year=2019, as_of="2019-06-30", ci=True)
     assert_unchanged(ds, before)
-
-
-@pytest.mark.parametrize("year, as_of", [(2019, "2019-06-30"), (2024, None), (2026, "2026-06-30")])
-def test_a_reports_province_takes_its_row_and_gets_the_single_paths_figures(year, as_of):
-    # sealed data (a report's) take a province's figures from the batch's frame of every province; data not sealed
-    # are computed for the one province: the same figures, of the same types, in the same order, on a fifth of the
-    # sample's provinces, before and after the merger (on 20 provinces, 56 of 1,080 spending values differ by at
-    # most 6e-16 relative: the order of a sum)
-    assert_row_path_matches(headline_spending, headline_spending_by_province, year=year, as_of=as_of)
-
-
-@pytest.mark.parametrize("year, as_of, units", [(2026, "2026-06-30", None), (2019, "2019-06-30", 2025)])
-def test_the_row_path_with_a_regions_file(tmp_path, year, as_of, units):
-    # units moved to another region than kceval's: a unit short of earlier years falls back to the region the file
-    # gives it (found in review: the row path used the file's, the single path its namesake's, and raised)
-    assert_row_path_matches(headline_spending, headline_spending_by_province, year=year, as_of=as_of, units=units,
-                            regions=moved_regions(tmp_path), provinces=MOVED_UNITS)
-
-
-@pytest.mark.parametrize("as_of", ["2019-06-30", "2019-12-31"])
-def test_the_row_path_on_provinces_of_unusual_shape(shaped, as_of):
-    # projects without a plan, and without a payment yet (found in review: the single path raised for its
-    # forecast), one project, zero support, a zero plan
-    assert_row_path_matches(headline_spending, headline_spending_by_province,
-                            year=2019, as_of=as_of, data=shaped, provinces=SHAPES_2019)
