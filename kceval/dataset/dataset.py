@@ -307,6 +307,18 @@ class Dataset(ProblemsMixin):
         return (tuple(sorted(self.files.items())), self.loaded_as, self.source, sizes, self.basis, self.regions_file,
                 str(self.as_of_date))
 
+    def memo_key_for(self, *parts: Any) -> tuple[Any, ...] | None:
+        """The key of a per-process memo of a figure of these data: :attr:`memo_key` and ``parts`` (a year, a date,
+        a region), or None for data that are not memoised.
+
+        Examples
+        --------
+        >>> Dataset.load().sealed().memo_key_for(2019)[-1], Dataset.load().memo_key_for(2019)
+        (2019, None)
+        """
+        key = self.memo_key
+        return None if key is None else (key, *parts)
+
     def as_of(self, date: Any) -> Dataset:
         """The data as known on ``date``: payments and events dated ≤ date, statuses of that day.
 

@@ -45,7 +45,7 @@ def headline_completion_by_province(ds: Dataset, *, year: int, as_of: Any = None
     """
     ds = year_basis(ds, year)
     y, d = resolve_period(ds, year, as_of)
-    return _BY_PROVINCE.through((ds.memo_key, y, d) if ds.memo_key else None, lambda: _by_province(ds, y, d))
+    return _BY_PROVINCE.through(ds.memo_key_for(y, d), lambda: _by_province(ds, y, d))
 
 
 # every province report of a batch (sealed data, see Dataset.sealed) takes its row of the same frame: computed once

@@ -60,7 +60,7 @@ def headline_feasibility_by_province(ds: Dataset, *, year: int, as_of: Any = Non
     """
     ds = year_basis(ds, year)
     sel, year, d = year_as_of(ds, year, as_of)
-    return _BY_PROVINCE.through((ds.memo_key, year, d) if ds.memo_key else None,
+    return _BY_PROVINCE.through(ds.memo_key_for(year, d),
                                 lambda: _feasibility_by_province(sel, d))
 
 

@@ -53,7 +53,7 @@ def year_as_of(ds: Dataset, year: Any, as_of: Any = None) -> tuple[Dataset, int,
     """
     check_dataset(ds)
     y, d = resolve_period(ds, year, as_of)
-    light = _YEAR_AS_OF.through((ds.memo_key, y, d) if ds.memo_key else None, lambda: replace(
+    light = _YEAR_AS_OF.through(ds.memo_key_for(y, d), lambda: replace(
         ds, projects=ds.projects[ds.projects["year"] == y], payments=ds.payments.iloc[:0]).as_of(d))
     return light, y, d
 

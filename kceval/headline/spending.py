@@ -201,8 +201,7 @@ def headline_spending_by_province(ds: Dataset, *, year: int, as_of: Any = None, 
     """
     ds = year_basis(ds, year)
     y, d = resolve_period(ds, year, as_of)
-    key = (ds.memo_key, y, d, ci, n_boot) if ds.memo_key else None
-    return _BY_PROVINCE.through(key, lambda: _by_province(ds, y, d, ci, n_boot))
+    return _BY_PROVINCE.through(ds.memo_key_for(y, d, ci, n_boot), lambda: _by_province(ds, y, d, ci, n_boot))
 
 
 # every province report of a batch (sealed data, see Dataset.sealed) takes its row of the same frame: computed once

@@ -96,4 +96,4 @@ def summary_by_province(ds: Dataset, *, year: int, as_of: Any = None) -> pd.Data
             out = out.merge(extra.drop(columns=["region"]), on="province", how="left")
         return out
 
-    return _BY_PROVINCE.through((ds.memo_key, y, kw["as_of"]) if ds.memo_key else None, merged)
+    return _BY_PROVINCE.through(ds.memo_key_for(y, kw["as_of"]), merged)

@@ -84,7 +84,7 @@ _COMPUTED = Memo(max_items=16, copy=pd.DataFrame.copy)
 
 
 def _computed(ds: Dataset, pub: pd.DataFrame) -> pd.DataFrame:
-    key = (ds.memo_key, tuple(map(tuple, pub.astype(str).to_numpy()))) if ds.memo_key else None
+    key = ds.memo_key_for(tuple(map(tuple, pub.astype(str).to_numpy())))
     return _COMPUTED.through(key, lambda: computed_figures(ds, pub))
 
 

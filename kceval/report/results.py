@@ -109,8 +109,7 @@ def unit_cost_frame(ctx: ReportContext) -> pd.DataFrame:
         s["_order"] = s["activity"].map(_ORDER_OF)
         return s.sort_values(["_order", "province"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
 
-    key = (ctx.ds.memo_key, ctx.year, str(ctx.as_of), ctx.region) if ctx.ds.memo_key else None
-    return _UNIT_COSTS.through(key, compute)
+    return _UNIT_COSTS.through(ctx.ds.memo_key_for(ctx.year, str(ctx.as_of), ctx.region), compute)
 
 
 def unit_cost_table(ctx: ReportContext) -> HTML:
