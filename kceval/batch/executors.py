@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
+import os
 import signal
 import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
 from .plan import Job
 from .worker import failed_result, init_worker, run_job, started, warm
 
+PRELOAD = "kceval.batch.preload"
 Collect = Callable[[Job, dict[str, Any]], None]
 
 
@@ -63,19 +66,22 @@ def _run_pool(jobs: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
     """One pool over ``jobs``; returns the jobs left unfinished by a broken pool, the jobs whose
     worker died with them (and how), and the pool's error."""
     n = max(1, min(n_jobs, len(jobs)))
-    ctx = mp.get_context("spawn")  # no inherited zmq/matplotlib state from this process
+    ctx = worker_context()
     ex = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker,
-                                initargs=(cache_env, max_uses))
+                                initargs=(cache_env, max_uses, dict(os.environ)))
     futs: dict[cf.Future, Job] = {}
     broken: list[Job] = []
     cause = ""
     try:
         if ready is not None:
-            # a pool spawns a worker per task submitted while none is idle: n no-op tasks start all n
-            # (each starting its kernel in the initializer) while this process prepares the data
+            # the fork server (if new) imports while this process prepares the data; then a pool starts a
+            # worker per task submitted while none is idle: n no-op tasks start all n, each forking its kernel
+            # in the initializer
+            if ctx.get_start_method() == "forkserver":
+                forkserver.ensure_running()
+            ready()
             for _ in range(n):
                 ex.submit(started)
-            ready()
         for j in jobs:
             try:
                 futs[ex.submit(run_job, j, timeout=timeout, max_uses=max_uses, cache_env=cache_env, marks=marks)] = j
@@ -111,6 +117,20 @@ def _run_pool(jobs: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
             culprits.append((j, _how(pid, codes.get(pid))))
     blamed = {j.name for j, _ in culprits}
     return [j for j in broken if j.name not in blamed], culprits, cause
+
+
+def worker_context() -> Any:
+    """Where local workers come from: a fork server that has imported :mod:`.preload` (POSIX), else spawn.
+
+    Either way a worker starts from a clean process, with no zmq, asyncio or matplotlib state of this
+    one. The fork server is started by the first batch in this process and kept for the next ones, with
+    the kceval code it imported then (restart the process after changing kceval, as for kceval itself).
+    """
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([PRELOAD])
+    return ctx
 
 
 def _how(pid: str, code: int | None) -> str:

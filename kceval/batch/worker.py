@@ -47,8 +47,10 @@ def _kernel(max_uses: int) -> Any:
     return _STATE["kernel"]
 
 
-def _renderer() -> Any:
-    """This process's renderer (nbconvert's exporter with its templates loaded), created on first use."""
+def prepare_renderer() -> Any:
+    """This process's renderer (nbconvert's exporter with its templates loaded), created on first use.
+
+    A fork server builds it once (:mod:`.preload`): the workers forked from it inherit it."""
     if "renderer" not in _STATE:
         without_format_grammars()  # 0.7-0.8 s of every worker's start
         # deferred: the rendering stack (nbconvert, papermill: about 1 s) is needed in worker processes only
@@ -60,7 +62,7 @@ def _renderer() -> Any:
 
 def _worker_state(max_uses: int) -> tuple[Any, Any]:
     """This process's warm kernel and renderer."""
-    return _kernel(max_uses), _renderer()
+    return _kernel(max_uses), prepare_renderer()
 
 
 def error_page(title: str, error: str, lang: str) -> str:
@@ -112,33 +114,44 @@ def _unlink(path: str) -> None:
 SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def init_worker(cache_env: str | None, max_uses: int) -> None:
-    """Process-pool initializer: signals, then :func:`warm`."""
+def init_worker(cache_env: str | None, max_uses: int, env: dict[str, str] | None = None) -> None:
+    """Process-pool initializer: the batch process's environment (``env``; a worker forked from a fork
+    server has the server's), signals, then :func:`warm`, forking the kernel (this process has one thread yet)."""
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
-    warm(cache_env, max_uses)
+    warm(cache_env, max_uses, fork=True)
 
 
-def warm(cache_env: str | None, max_uses: int) -> int:
+def warm(cache_env: str | None, max_uses: int, fork: bool = False) -> int:
     """Start this process's kernel and build its renderer now, not when the first job arrives.
 
-    The kernel's environment gets the data cache (``cache_env``) and one BLAS thread. The renderer's
-    imports and templates are built in a thread while the kernel boots and preloads (the main thread
-    only waits for the kernel's reply, so the two overlap). Returns the process id (a Dask task's result).
+    The kernel's environment gets the data cache (``cache_env``) and one BLAS thread. ``fork``: fork the
+    kernel from this process (:mod:`kceval.render.fork`; only while it has one thread), then build the
+    renderer. Otherwise the renderer's imports and templates are built in a thread while the kernel boots
+    and preloads (the main thread only waits for the kernel's reply, so the two overlap). Returns the
+    process id (a Dask task's result).
     """
     if cache_env:
         os.environ[ENV] = cache_env
     for k, v in SINGLE_THREADED.items():
         os.environ.setdefault(k, v)
     kernel = _kernel(max_uses)
-    builder = threading.Thread(target=_renderer, name="kceval-renderer", daemon=True)
-    builder.start()
+    builder = None
+    if not fork:
+        builder = threading.Thread(target=prepare_renderer, name="kceval-renderer", daemon=True)
+        builder.start()
     if kernel.km is None:
         try:
-            kernel.start()  # two kernels starting at once may race for a port: start() retries once
+            kernel.start(fork=fork)  # two kernels starting at once may race for a port: start() retries once
         except Exception:  # noqa: BLE001 - acquire() starts it again for the first job
             kernel.shutdown()
-    builder.join()
+    if builder is None:
+        prepare_renderer()
+    else:
+        builder.join()
     return os.getpid()
 
 

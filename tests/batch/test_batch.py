@@ -146,7 +146,7 @@ def test_a_worker_renders_without_rfc3987_syntax_and_nbformat_still_validates():
     code = """
 import sys
 from kceval.batch import worker
-worker._renderer()
+worker.prepare_renderer()
 import nbformat
 nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
 nbformat.validate(nb)
@@ -159,3 +159,15 @@ except nbformat.ValidationError:
 """
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
     assert run.stdout.split() == ["refused", "None"], run.stderr
+
+
+def test_workers_and_their_kernels_see_the_environment_of_the_batch_not_of_an_earlier_one(tmp_path, monkeypatch):
+    # workers come from a fork server started by the first batch of the process: the environment must still be
+    # the batch process's own at each batch, as it is for a spawned worker
+    jobs = probe_jobs("Đồng Nai")
+    monkeypatch.delenv("KCEVAL_PROBE", raising=False)
+    engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1, force=True)
+    assert "probe: \n" in (tmp_path / f"{jobs[0].name}.ipynb").read_text(encoding="utf-8").replace('\\n', '\n')
+    monkeypatch.setenv("KCEVAL_PROBE", "set after the first batch")
+    engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1, force=True)
+    assert "probe: set after the first batch" in (tmp_path / f"{jobs[0].name}.ipynb").read_text(encoding="utf-8")
