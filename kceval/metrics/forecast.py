@@ -72,9 +72,16 @@ def year_end_forecast(ds: Dataset, *, year: int, as_of: Any, by: str | None = "p
 
     Examples
     --------
+    >>> f = year_end_forecast(Dataset.load().select(region="south"), year=2024, as_of="2024-06-30", by="region")
+    >>> low, rate, high = f.loc[0, ["forecast_low", "forecast_rate", "forecast_high"]]
+    >>> int(f["n_years"].iloc[0]), bool(low <= rate <= high)
+    (6, True)
+
+    With one earlier year (2018 for 2019) there is no range:
+
     >>> f = year_end_forecast(Dataset.load().select(region="south"), year=2019, as_of="2019-06-30", by="region")
-    >>> bool(f["forecast_low"].iloc[0] <= f["forecast_rate"].iloc[0] <= f["forecast_high"].iloc[0])
-    True
+    >>> int(f["n_years"].iloc[0]), bool(f["forecast_low"].isna().iloc[0])
+    (1, True)
     """
     check_dataset(ds)
     y0 = check_year(ds, year)

@@ -212,7 +212,8 @@ class WarmKernel:
     Examples
     --------
     >>> k = WarmKernel(cwd=".")            # doctest: +SKIP
-    >>> km = k.acquire()                   # hand km to papermill.execute_notebook(..., km=km)
+    >>> km = k.acquire()                   # doctest: +SKIP
+    >>> # ... papermill.execute_notebook(..., km=km)
     >>> k.release(ok=True); k.shutdown()   # doctest: +SKIP
     """
 

@@ -7,12 +7,14 @@ import matplotlib.figure
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from kceval.display import labels
 from kceval.errors import ParameterError
+from kceval.metrics import concentration, feasibility, profile, spending
 from kceval.metrics.funnel import funnel, shrink_rates
-from kceval.report import plots
+from kceval.report import merger_view, open_report, plots, sections
 from kceval.report.figure import ReportFigure
 
 # Small hand-made frames shaped like the metric functions' outputs (columns from their docstrings).
@@ -188,3 +190,39 @@ def test_figures_are_not_registered_with_pyplot():
     before = plt.get_fignums()
     plots.plot_rates(RATES)
     assert plt.get_fignums() == before  # nothing for the inline backend to show a second time
+
+
+def _margin_px(fig) -> float:
+    """The narrowest gap between anything drawn and the figure's edge, in pixels (negative: cut off)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    box = fig.get_tightbbox(canvas.get_renderer())  # every artist, laid out, in inches
+    width, height = fig.get_size_inches()
+    return float(min(box.x0, box.y0, width - box.x1, height - box.y1) * fig.dpi)
+
+
+def _report_figures(ctx, lang):
+    # the figures of a province report, made as the notebook makes them
+    by_activity = spending.execution(ctx.selection, by="activity", as_of=ctx.as_of)
+    rates = feasibility.problem_rates(ctx.current.projects, ctx.current.events, as_of=ctx.as_of)
+    return [plots.plot_execution_bars(by_activity, by="activity", lang=lang),
+            plots.plot_lorenz(concentration.lorenz(ctx.selection.projects["support_vnd"]), lang=lang,
+                              effective=ctx.summary["effective_projects"], actual=ctx.summary["n_projects"]),
+            plots.plot_cumulative_profile(profile.monthly_profile(ctx.history, year=ctx.year, as_of=ctx.as_of),
+                                          lang=lang),
+            plots.plot_rates(rates, lang=lang),
+            plots.plot_funnel(sections.regional_funnel(ctx), highlight=ctx.province, lang=lang),
+            plots.plot_cumulative_incidence(*sections.incidence_frames(ctx), lang=lang)]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_figure_draws_outside_itself(lang):
+    # tick labels, axis labels, titles and legends all inside the image (constrained layout), on hand-made frames
+    # and on a spread of the sample's provinces, where names, numbers and the number of bars differ; at least 3 px
+    # of room (the layout pads about 4-5 px)
+    national = open_report(year=2025, lang=lang)
+    figs = [*_all_figures(lang), merger_view.merger_figure(national)]
+    for province in ("Hà Nội", "Thái Bình", "Điện Biên", "Thừa Thiên Huế", "Bà Rịa - Vũng Tàu", "Cà Mau"):
+        figs += _report_figures(open_report(province=province, year=2019, as_of="2019-06-30", lang=lang), lang)
+    margins = {f"{i}: {f.describe()}": _margin_px(f) for i, f in enumerate(figs)}
+    assert min(margins.values()) >= 3, {k: round(v, 1) for k, v in margins.items() if v < 3}
