@@ -12,6 +12,7 @@ forks from this state. BLAS gets one thread before numpy is loaded (see :mod:`kc
 """
 from __future__ import annotations
 
+import gc
 import os
 
 from ..render.lean import without_format_grammars
@@ -34,3 +35,4 @@ from ..render import one_report  # noqa: E402,F401 - the worker side
 from . import worker  # noqa: E402
 
 worker.prepare_renderer()  # templates loaded once here; each worker inherits the exporter
+gc.freeze()  # before the forks: a collection in a worker or kernel neither scans nor touches all this

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..paths import CACHE_ENV as ENV
 from ..paths import REPO_ROOT
-from ..render.lean import without_format_grammars
+from ..render.lean import tune_collector, without_format_grammars
 
 if TYPE_CHECKING:
     from .plan import Job
@@ -120,6 +120,7 @@ def init_worker(cache_env: str | None, max_uses: int, env: dict[str, str] | None
     if env is not None:
         os.environ.clear()
         os.environ.update(env)
+    tune_collector()  # what the fork server imported is never scanned, nor written to: its pages stay shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
     warm(cache_env, max_uses, fork=True)

@@ -8,6 +8,7 @@ next; the kernel is replaced after a failure, a timeout, a crash, or every ``max
 """
 from __future__ import annotations
 
+import gc
 import inspect
 import os
 import signal
@@ -25,13 +26,16 @@ from ..errors import ReportError
 from ..paths import REPO_ROOT
 from .fork import adopt, can_fork, fork_kernel, forkable
 
-# What a report kernel imports anyway: done once per kernel, then cached in sys.modules.
+# What a report kernel imports anyway: done once per kernel, then cached in sys.modules; then its garbage collector
+# is tuned (kceval.render.lean.tune_collector).
 PRELOAD = """
 import warnings
 import pandas, numpy, matplotlib
 matplotlib.use("module://matplotlib_inline.backend_inline")
 import matplotlib.pyplot, seaborn, scipy.stats
 import kceval, kceval.report
+from kceval.render.lean import tune_collector
+tune_collector()
 """
 
 # A report kernel keeps no input history: IPython would write every cell of every report into the user's
@@ -135,6 +139,7 @@ def reset_namespace(cwd: str) -> None:
     plt.close("all")
     matplotlib.rcdefaults()
     os.chdir(cwd)
+    gc.collect()  # the last report's figures are cycles: freed now, not at some later report
 
 
 class WarmClient(AsyncKernelClient):

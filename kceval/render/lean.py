@@ -1,7 +1,25 @@
-"""What a process that kceval owns (the ``kceval`` program, a batch worker) leaves out of its imports."""
+"""What a process that kceval owns (the ``kceval`` program, a batch worker, a report kernel) leaves out of its
+imports, and how its garbage collector runs."""
 from __future__ import annotations
 
+import gc
 import sys
+
+# A report makes matplotlib and pandas objects by the hundred thousand. With the default thresholds (700, 10, 10)
+# every young collection ran often and every older one scanned the imported modules too: 10% of a report's cell
+# time (34 ms a province report), 7 ms with these and what was imported frozen.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def tune_collector() -> None:
+    """Freeze every object alive now (the imports: never scanned again, and, in a process that forks, never written
+    to, so the pages stay shared) and collect young objects every 10,000 new ones, not every 700.
+
+    For processes kceval owns: a batch worker, a report kernel (after its preload; its reset between reports
+    collects in full, so one report's figures do not outlive it). The same collections happen, less often.
+    """
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def without_format_grammars() -> None:

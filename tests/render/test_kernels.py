@@ -8,6 +8,7 @@ import papermill as pm
 import pytest
 
 from kceval.render.kernels import WarmKernel
+from kceval.render.lean import GC_THRESHOLDS
 
 LEAK_CHECK = """
 assert 'LEAK' not in globals() and '_private' not in globals(), 'state leaked from the previous notebook'
@@ -151,3 +152,16 @@ def test_a_reports_results_are_freed_when_the_next_one_starts(tmp_path):
     with WarmKernel(cwd=tmp_path, preload="import pandas") as k:
         _run(k, keep, 1)
         assert _run(k, check, 1)[1] == 1  # the result is gone
+
+
+def test_a_reports_figures_are_freed_by_the_reset_and_the_collector_is_tuned(tmp_path):
+    # a figure is a cycle (figure -> axes -> figure): only the collector frees it, and with the thresholds raised
+    # for speed the reset collects in full so that one report's figures do not wait for a later report's garbage
+    keep = _notebook(tmp_path, "import builtins, gc, weakref\nfrom kceval.report.figure import new_figure\n"
+                               "fig, ax = new_figure()\nbuiltins._kc_fig = weakref.ref(fig)\n"
+                               "print(*gc.get_threshold()[:1], int(gc.get_freeze_count() > 10_000), 0)")
+    check = _notebook(tmp_path / "check", "import builtins, os\nprint(os.getpid(), int(builtins._kc_fig() is None), 0)")
+    with WarmKernel(cwd=tmp_path) as k:
+        threshold, frozen, _ = _run(k, keep, 1)
+        assert (threshold, frozen) == (GC_THRESHOLDS[0], 1)  # the preload froze the imports and set the thresholds
+        assert _run(k, check, 1)[1] == 1  # freed by the reset, before the check ran any collection
