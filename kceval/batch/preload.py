@@ -25,6 +25,7 @@ without_format_grammars()
 import ipykernel.ipkernel  # noqa: E402,F401 - the kernel side, imported for the kernels forked later
 import ipykernel.kernelapp  # noqa: E402,F401
 import matplotlib.pyplot  # noqa: E402,F401
+import nbformat  # noqa: E402
 import pandas  # noqa: E402,F401
 import scipy.stats  # noqa: E402,F401
 import seaborn  # noqa: E402,F401
@@ -35,4 +36,5 @@ from ..render import one_report  # noqa: E402,F401 - the worker side
 from . import worker  # noqa: E402
 
 worker.prepare_renderer()  # templates loaded once here; each worker inherits the exporter
+nbformat.validate(nbformat.v4.new_notebook())  # nbformat's schema compiled once here, not in each worker
 gc.freeze()  # before the forks: a collection in a worker or kernel neither scans nor touches all this

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import html
 import json
 import logging
@@ -225,6 +226,10 @@ _EXTERNAL = re.compile(
 
 
 _DATA_URI = re.compile(r"data:image/[^\"'\s)>]*")
+# where an external reference can end: its "//" or an @import. _EXTERNAL is tried only just before each of them
+# (a page has a handful), not at each of its 300,000 characters: 9.5 ms to under 1 ms a report
+_MARKS = re.compile(r"//|@import", re.IGNORECASE)
+_LOOK_BACK = 200  # characters before a mark where its `src = "` or `url(` may start
 
 
 def find_external_urls(page: str) -> list[str]:
@@ -237,7 +242,11 @@ def find_external_urls(page: str) -> list[str]:
     # the figures' data URIs (images) are most of a page and fetch nothing: dropped first (14 ms to 11 ms a report)
     text = _DATA_URI.sub("data:", re.sub(r"/\*.*?\*/", "", page, flags=re.S))
     hits = []
-    for m in _EXTERNAL.finditer(text):
+    for mark in _MARKS.finditer(text):
+        m = next((m for m in _EXTERNAL.finditer(text, max(0, mark.start() - _LOOK_BACK), mark.end())
+                  if m.end() == mark.end()), None)
+        if m is None:
+            continue
         start = text.rfind("<", 0, m.start())
         if text[start:start + 3].lower() == "<a " and "href" in m.group(0).lower():
             continue
@@ -294,12 +303,32 @@ def _page_exporter() -> type:
     """nbconvert's ``HTMLExporter`` without its BeautifulSoup pass (see above); otherwise the same."""
     # deferred: nbconvert costs about 1.2 s to import, and only the processes that render
     # pages need it (not the batch process that plans jobs and writes files)
+    from jinja2 import pass_context
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+    @functools.lru_cache(maxsize=2048)
+    def markdown(source: str, path: str, embed_images: bool, anchor_link_text: str, exclude_anchor_links: bool,
+                 lexer_options: tuple[tuple[str, Any], ...]) -> str:
+        renderer = IPythonRenderer(escape=False, attachments={}, embed_images=embed_images, path=path,
+                                   anchor_link_text=anchor_link_text, exclude_anchor_links=exclude_anchor_links,
+                                   **dict(lexer_options))
+        return str(MarkdownWithMath(renderer=renderer).render(source))
+
     class PageExporter(HTMLExporter):
+        @pass_context  # as nbconvert's: jinja hands the filter its context
+        def markdown2html(self, context: Any, source: str) -> str:
+            # HTMLExporter.markdown2html, kept for each text: a report's narrative cells are the same in every
+            # report of a notebook (8 ms a report). A cell with attachments is rendered as before.
+            if context.get("cell", {}).get("attachments"):
+                return str(super().markdown2html(context, source))
+            path = context.get("resources", {}).get("metadata", {}).get("path", "")
+            return markdown(source, path, self.embed_images, self.anchor_link_text, self.exclude_anchor_links,
+                            tuple(sorted(self.lexer_options.items())))
+
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
             # HTMLExporter.from_notebook_node of nbconvert 7 up to its BeautifulSoup pass
             langinfo = nb.metadata.get("language_info", {})
@@ -343,6 +372,8 @@ class Renderer:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             filters={"svg_data_uri": svg_data_uri},
+            # the notebook is checked once after nbconvert's preprocessors, not after each of them (12 times)
+            optimistic_validation=True,
         )
         # Belt and braces: the template drops these blocks, but no URL should even reach it.
         self.exporter.require_js_url = ""

@@ -26,7 +26,7 @@ def _python(code: str, *args: str) -> dict:
 
 
 FORKED = """
-import json, os, signal, sys, threading, time
+import ast, json, os, signal, sys, threading, time
 os.environ["KCEVAL_PROBE"] = "seen"
 r, w = os.pipe()  # a descriptor of the worker's that the kernel must not hold
 from kceval.render.kernels import WarmKernel
@@ -36,31 +36,36 @@ k.start(fork=True)
 kc = k.km.blocking_client()
 out = {"threads_before": threads_before, "kind": type(k.km.provisioner.process).__name__, "me": os.getpid()}
 kc.start_channels(); kc.wait_for_ready(timeout=60)
-def run(code):
-    got = []
-    reply = kc.execute_interactive(code, timeout=60, output_hook=lambda m: got.append(m["content"].get("text", "")))
-    return reply["content"]["status"], "".join(got)
+def run(code, expression):
+    # the value comes back in the reply (shell channel), not as printed output (iopub), which may come late
+    reply = kc.execute_interactive(code, timeout=60, user_expressions={"value": expression})
+    value = reply["content"].get("user_expressions", {}).get("value", {})
+    return reply["content"]["status"], ast.literal_eval(value.get("data", {}).get("text/plain", "None"))
 code = '''
-import os, sys, json
+import os, sys
 fds = [os.path.join('/proc/self/fd', f) for f in os.listdir('/proc/self/fd')]
-print(json.dumps(dict(pid=os.getpid(), ppid=os.getppid(), sid=os.getsid(0), cwd=os.getcwd(),
-                      probe=os.environ.get('KCEVAL_PROBE'), jpy_parent=os.environ.get('JPY_PARENT_PID'),
-                      fds=sorted(os.readlink(f) for f in fds if os.path.exists(f)),
-                      report='kceval.report' in sys.modules, path0=sys.path[0])))
+facts = dict(pid=os.getpid(), ppid=os.getppid(), sid=os.getsid(0), cwd=os.getcwd(),
+             probe=os.environ.get('KCEVAL_PROBE'), jpy_parent=os.environ.get('JPY_PARENT_PID'),
+             fds=sorted(os.readlink(f) for f in fds if os.path.exists(f)),
+             report='kceval.report' in sys.modules, path0=sys.path[0])
 '''
-status, text = run(code)
+status, facts = run(code, "facts")
 out["status"] = status
-out.update(json.loads(text))
+out.update(facts)
 out["worker_pipe"] = f"pipe:[{os.fstat(w).st_ino}]"
-kc.execute("import time; time.sleep(60)")
-time.sleep(1.0)
+mid = kc.execute("import time; time.sleep(60)")
+while True:  # interrupt once the cell runs (an interrupt of an idle kernel is ignored)
+    m = kc.get_iopub_msg(timeout=60)
+    if m["parent_header"].get("msg_id") == mid and m["msg_type"] == "execute_input":
+        break
+time.sleep(0.3)
 from jupyter_core.utils import run_sync
 run_sync(k.km.interrupt_kernel)()
 msg = kc.get_shell_msg(timeout=30)
 while msg["parent_header"].get("msg_type") != "execute_request":
     msg = kc.get_shell_msg(timeout=30)
 out["interrupted"] = msg["content"].get("ename")
-out["after_interrupt"] = run("print(6 * 7)")[1].strip()
+out["after_interrupt"] = run("x = 6 * 7", "x")[1]
 proc = k.km.provisioner.process
 kc.stop_channels()
 k.shutdown()
@@ -80,7 +85,7 @@ def test_a_forked_kernel_is_a_kernel_of_its_own_with_the_environment_and_folder_
     assert out["jpy_parent"] == str(out["me"]), "ipykernel's parent poller watches the worker"
     assert out["worker_pipe"] not in out["fds"], "a pipe of the worker's stayed open in the kernel"
     assert out["report"], "the kernel has what the worker imported"
-    assert out["interrupted"] == "KeyboardInterrupt" and out["after_interrupt"] == "42"
+    assert out["interrupted"] == "KeyboardInterrupt" and out["after_interrupt"] == 42
     assert out["returncode"] is not None, "shut down and reaped"
 
 

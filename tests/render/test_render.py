@@ -14,6 +14,7 @@ import pytest
 from kceval import paths
 from kceval.errors import ParameterError, ReportError
 from kceval.headline.handover import HEADLINE_MIME, read_headline
+from kceval.render import html as html_mod
 from kceval.render import kernels, one_report, params, provenance, run
 from kceval.render.html import Renderer, add_toc_anchors, find_external_urls
 from kceval.render.index import build_index, safe_link
@@ -451,3 +452,50 @@ def test_index_says_which_basis_and_region_grouping():
     assert "per old province (63)" in both and "per unit of the 34" in both and "Lâm Đồng" in both
     mine = build_index([entry({"year": 2024, "units": "2025", "regions": "/data/my_regions.csv"})], lang="vi")
     assert "theo 34 tỉnh" in mine and "my_regions.csv" in mine and "63 tỉnh cũ" not in mine
+
+
+def _external_urls_reference(page: str) -> list[str]:
+    # the checker as first written: its pattern tried at every character of the page
+    text = html_mod._DATA_URI.sub("data:", re.sub(r"/\*.*?\*/", "", page, flags=re.S))
+    hits = []
+    for m in html_mod._EXTERNAL.finditer(text):
+        start = text.rfind("<", 0, m.start())
+        if text[start:start + 3].lower() == "<a " and "href" in m.group(0).lower():
+            continue
+        hits.append(text[m.start():m.start() + 80])
+    return hits
+
+
+EXTERNAL_CASES = [
+    '<script src="https://cdn.x/r.js"></script><img SRC = \' http://a/b\'>', "<link href=//f.example/f.css>",
+    "@IMPORT url(x.css); @import 'y'", "url(  'HTTPS://x/y.png') url(//z) url(data:x//y)", "a // b /// c //",
+    '<a href="//x">l</a><a  href="https://y">m</a><img src=//q>', "srcset=//a/1x.png xlink:href=//b poster=//c",
+    '<img src="data:image/svg+xml;base64,aHR0cDovL3g=" alt=""><video poster="http://v">', "http://x src=", "",
+    "src=" + " " * 150 + "//x", "<object data='//o'>" + "/* //not */" * 3, "<form action=https://f>",
+]
+
+
+def test_the_external_url_check_finds_what_a_scan_of_every_character_finds(runs):
+    # it tries its pattern only before each "//" and "@import": the same hits as trying it everywhere
+    pages = [p.read_text(encoding="utf-8") for p in runs["out"].glob("*.html")]
+    assert len(pages) >= 4 and sum(len(p) for p in pages) > 100_000
+    for page in [*EXTERNAL_CASES, *pages, "\n".join(EXTERNAL_CASES + pages[:1])]:
+        assert find_external_urls(page) == _external_urls_reference(page), page[:200]
+
+
+def test_the_page_renders_each_markdown_text_as_nbconvert_does():
+    # the exporter keeps each narrative text's HTML (a report's are the same in every report of a notebook)
+    from nbconvert import HTMLExporter
+
+    exporter = Renderer().exporter
+    texts = [c.source for p in sorted((paths.REPO_ROOT / "notebooks").glob("*.ipynb"))
+             for c in nbformat.read(p, as_version=4).cells if c.cell_type == "markdown"]
+    texts += ["# A *title* <b>x</b>\n\n$x^2$ and `code`\n\n| a | b |\n|---|---|\n| 1 | 2 |", "", "[link](x.html)"]
+    assert len(texts) > 40
+    for src in texts + texts:  # the second time from the kept HTML
+        context = {"cell": {"source": src}, "resources": {"metadata": {"path": "/somewhere"}}}
+        assert exporter.markdown2html(context, src) == HTMLExporter.markdown2html(exporter, context, src)
+    # a cell with attachments is rendered by nbconvert itself each time
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+    context = {"cell": {"attachments": {"a.png": {"image/png": png}}}, "resources": {}}
+    assert "data:image/png;base64," in exporter.markdown2html(context, "![a](attachment:a.png)")
