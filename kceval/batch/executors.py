@@ -9,6 +9,7 @@ import concurrent.futures as cf
 import multiprocessing as mp
 import os
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .plan import Job
-from .worker import failed_result, init_worker, run_job, started, warm
+from .worker import code_identity, failed_result, init_worker, run_job, started, warm
 
 PRELOAD = "kceval.batch.preload"
 Collect = Callable[[Job, dict[str, Any]], None]
@@ -34,8 +35,10 @@ def run_local(todo: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
               ready: Callable[[], object] | None = None) -> None:
     """Render ``todo`` in ``n_jobs`` worker processes, handing each result to ``collect`` as it comes.
 
-    ``ready`` (the data preparation) runs in this process once the workers are starting: their
-    imports and kernels start while the data are read; no job is sent before it returns.
+    ``ready`` (the data preparation) runs in this process while a new fork server imports what the
+    workers and kernels need (:mod:`.preload`); the workers are forked when it returns, each forking its
+    kernel. Where there is no fork server (or it has other kceval code than this process: another folder,
+    or an edit since it started), workers are spawned and import everything themselves.
 
     A worker that dies (``kill -9``, out of memory, a segfault) breaks a ``ProcessPoolExecutor``
     for every job in it. Then the report that worker was rendering (named by its marker file,
@@ -45,11 +48,27 @@ def run_local(todo: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
     """
     remaining = list(todo)
     unexplained = 0
+    ctx = worker_context()
+    if ready is not None and ctx.get_start_method() == "forkserver":
+        try:
+            forkserver.ensure_running()  # a new one imports while `ready` runs here
+        except OSError:  # e.g. no Unix socket allowed here
+            _SPAWN_ONLY.append(True)
+            ctx = worker_context()
     with tempfile.TemporaryDirectory(prefix="kceval-marks-") as marks:
         while remaining:
-            remaining, culprits, cause = _run_pool(remaining, collect, n_jobs=n_jobs, timeout=timeout,
-                                                   max_uses=max_uses, cache_env=cache_env, marks=marks, ready=ready)
-            ready = None
+            try:
+                remaining, culprits, cause = _run_pool(remaining, collect, ctx=ctx, n_jobs=n_jobs, timeout=timeout,
+                                                       max_uses=max_uses, cache_env=cache_env, marks=marks,
+                                                       ready=ready)
+            except _NoForkServer:
+                # its workers have other kceval code than this process: spawn them, now and for the rest of this
+                # process (the data are prepared: `ready` ran)
+                _SPAWN_ONLY.append(True)
+                ctx = worker_context()
+                continue
+            finally:
+                ready = None
             for j, how in culprits:
                 collect(j, failed_result(j, WORKER_DIED.format(how=how)))
             if remaining and not culprits:
@@ -61,12 +80,17 @@ def run_local(todo: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
                     return
 
 
-def _run_pool(jobs: list[Job], collect: Collect, *, n_jobs: int, timeout: int, max_uses: int, cache_env: str,
-              marks: str, ready: Callable[[], object] | None = None) -> tuple[list[Job], list[tuple[Job, str]], str]:
+class _NoForkServer(Exception):
+    """The fork server's workers have other kceval code than this process (see :func:`run_local`)."""
+
+
+def _run_pool(jobs: list[Job], collect: Collect, *, ctx: Any, n_jobs: int, timeout: int, max_uses: int,
+              cache_env: str, marks: str,
+              ready: Callable[[], object] | None = None) -> tuple[list[Job], list[tuple[Job, str]], str]:
     """One pool over ``jobs``; returns the jobs left unfinished by a broken pool, the jobs whose
     worker died with them (and how), and the pool's error."""
     n = max(1, min(n_jobs, len(jobs)))
-    ctx = worker_context()
+    forked = ctx.get_start_method() == "forkserver"
     ex = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker,
                                 initargs=(cache_env, max_uses, dict(os.environ)))
     futs: dict[cf.Future, Job] = {}
@@ -77,11 +101,10 @@ def _run_pool(jobs: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
             # the fork server (if new) imports while this process prepares the data; then a pool starts a
             # worker per task submitted while none is idle: n no-op tasks start all n, each forking its kernel
             # in the initializer
-            if ctx.get_start_method() == "forkserver":
-                forkserver.ensure_running()
             ready()
-            for _ in range(n):
-                ex.submit(started)
+            starts = [ex.submit(started) for _ in range(n)]
+            if forked and not _same_code(starts):
+                raise _NoForkServer("the fork server's workers have other kceval code than this process")
         for j in jobs:
             try:
                 futs[ex.submit(run_job, j, timeout=timeout, max_uses=max_uses, cache_env=cache_env, marks=marks)] = j
@@ -119,14 +142,27 @@ def _run_pool(jobs: list[Job], collect: Collect, *, n_jobs: int, timeout: int, m
     return [j for j in broken if j.name not in blamed], culprits, cause
 
 
+def _same_code(starts: list[cf.Future]) -> bool:
+    """Whether the workers that ran the ``started`` tasks have this process's kceval (a broken pool: left to the
+    pool's own handling)."""
+    try:
+        return {f.result()[1] for f in starts} == {code_identity()}
+    except BrokenProcessPool:
+        return True
+
+
+_SPAWN_ONLY: list[bool] = []  # set once a fork server could not serve this process
+
+
 def worker_context() -> Any:
-    """Where local workers come from: a fork server that has imported :mod:`.preload` (POSIX), else spawn.
+    """Where local workers come from: a fork server that has imported :mod:`.preload` (Linux), else spawn.
 
     Either way a worker starts from a clean process, with no zmq, asyncio or matplotlib state of this
     one. The fork server is started by the first batch in this process and kept for the next ones, with
-    the kceval code it imported then (restart the process after changing kceval, as for kceval itself).
+    the kceval code it imported then; a batch whose workers would have other code than this process (another
+    folder, or an edit since) spawns them instead (:func:`run_local`), as does a platform without a fork server.
     """
-    if "forkserver" not in mp.get_all_start_methods():
+    if _SPAWN_ONLY or not sys.platform.startswith("linux") or "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload([PRELOAD])

@@ -37,4 +37,5 @@ from . import worker  # noqa: E402
 
 worker.prepare_renderer()  # templates loaded once here; each worker inherits the exporter
 nbformat.validate(nbformat.v4.new_notebook())  # nbformat's schema compiled once here, not in each worker
+worker.code_identity()  # the hash of the code imported here, kept for the batch to compare with its own
 gc.freeze()  # before the forks: a collection in a worker or kernel neither scans nor touches all this

@@ -13,7 +13,6 @@ with it (:func:`kceval.batch.executors.run_local`).
 """
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import signal
@@ -21,6 +20,7 @@ import tempfile
 import threading
 import time
 from html import escape
+from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +42,9 @@ def _kernel(max_uses: int) -> Any:
         from ..render.kernels import WarmKernel
 
         k = WarmKernel(cwd=REPO_ROOT, max_uses=max_uses, kill_after_interrupt=KILL_AFTER_INTERRUPT)
-        atexit.register(k.shutdown)
+        # at the worker's end its kernel is shut down: a multiprocessing finalizer runs whether the worker ends as a
+        # process of a pool (forked by a fork server: it leaves by os._exit, no atexit) or as an interpreter
+        Finalize(k, k.shutdown, exitpriority=10)
         _STATE["kernel"] = k
     return _STATE["kernel"]
 
@@ -156,9 +158,22 @@ def warm(cache_env: str | None, max_uses: int, fork: bool = False) -> int:
     return os.getpid()
 
 
-def started() -> int:
-    """A task that does nothing: sent to start a worker process (and its kernel) ahead of the jobs."""
-    return os.getpid()
+def started() -> tuple[int, tuple[str, str]]:
+    """A task that does nothing but say who runs it: sent to start a worker process (and its kernel) ahead of the
+    jobs. Returns the process id and :func:`code_identity`."""
+    return os.getpid(), code_identity()
+
+
+def code_identity() -> tuple[str, str]:
+    """Where this process's kceval was imported from, and the hash of its code then.
+
+    A worker forked from a fork server has the code the server imported, possibly from another folder (Python
+    3.11's fork server puts the batch's working directory first on its path) or before an edit: the batch
+    compares this with its own and starts its workers afresh when they differ.
+    """
+    from ..dataset.cache import source_hash  # deferred: hashing reads kceval's files; a worker needs it once
+
+    return str(Path(__file__).resolve().parents[1]), source_hash()
 
 
 def run_job(job: Job, *, timeout: int = 600, max_uses: int = 200, cache_env: str | None = None,

@@ -50,8 +50,15 @@ def forkable(cmd: list[str]) -> list[str] | None:
 
 
 def can_fork() -> bool:
-    """Whether this process may fork a kernel now: POSIX, and no thread but this one."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """Whether this process may fork a kernel now: Linux, and no thread but this one (native threads counted too:
+    a library may start one, e.g. an allocator's background thread). Elsewhere (macOS: Accelerate and libdispatch
+    are not safe to use after a fork) a kernel is started as usual."""
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")) or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 class ForkedProcess:
@@ -115,6 +122,7 @@ def fork_kernel(args: list[str], *, env: dict[str, str], cwd: str | os.PathLike)
         os.dup2(fd, 0)
         os.close(fd)
         os.closerange(3, _max_fd())
+        _forget_multiprocessing()
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update({**env, "JPY_PARENT_PID": str(parent)})
@@ -131,14 +139,39 @@ def fork_kernel(args: list[str], *, env: dict[str, str], cwd: str | os.PathLike)
         # parent_handle's default was read from the environment when ipykernel was imported, before the fork
         IPKernelApp.launch_instance(argv=[*args, f"--IPKernelApp.parent_handle={parent}"])
         code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
+    except SystemExit as exc:  # as the interpreter does: None is 0, a message is 1
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
     except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
         import traceback  # deferred: only a failing child prints one
 
         traceback.print_exc()
     finally:
         os._exit(code)
+
+
+def _forget_multiprocessing() -> None:
+    """Give the child the multiprocessing state of a new interpreter, not its worker's.
+
+    A worker started by a fork server knows that server's and the resource tracker's descriptors (closed in the
+    child: their numbers are soon the kernel's own sockets, which ``resource_tracker.ensure_running`` would then
+    write to and close), its parent (and that parent's sentinel), its children and its finalizers (the worker's
+    kernel shutdown). These are module-level names of ``multiprocessing``'s own modules; nothing public resets
+    them. (``current_process()`` stays the worker's process object: a pool started in the kernel works with it.)
+    """
+    import itertools  # deferred: the child alone needs these
+    from multiprocessing import forkserver, process, resource_tracker, util
+
+    tracker: Any = resource_tracker._resource_tracker
+    tracker._fd = tracker._pid = None
+    server: Any = forkserver._forkserver
+    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+    server._inherited_fds = None
+    proc: Any = process
+    proc._parent_process = None
+    proc._children = set()
+    proc._process_counter = itertools.count(1)
+    registry: Any = util
+    registry._finalizer_registry.clear()
 
 
 def _max_fd() -> int:

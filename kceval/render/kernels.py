@@ -8,6 +8,7 @@ next; the kernel is replaced after a failure, a timeout, a crash, or every ``max
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import inspect
 import os
@@ -24,7 +25,8 @@ from jupyter_core.utils import run_sync
 
 from ..errors import ReportError
 from ..paths import REPO_ROOT
-from .fork import adopt, can_fork, fork_kernel, forkable
+from .fork import ForkedProcess, adopt, can_fork, fork_kernel, forkable
+from .lean import GC_THRESHOLDS
 
 # What a report kernel imports anyway: done once per kernel, then cached in sys.modules; then its garbage collector
 # is tuned (kceval.render.lean.tune_collector).
@@ -39,7 +41,8 @@ tune_collector()
 """
 
 # A report kernel keeps no input history: IPython would write every cell of every report into the user's
-# history database (a thread and an SQLite write per cell: 0.8 of 2.5 ms of a cell's kernel time)
+# history database (a thread and an SQLite write per cell: 0.8 of 2.5 ms of a cell's kernel time). Only for an
+# ipykernel kernelspec: another kernel would not know the option.
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 
 # Between notebooks the kernel runs `reset_namespace` (below): it drops every user name
@@ -139,6 +142,8 @@ def reset_namespace(cwd: str) -> None:
     plt.close("all")
     matplotlib.rcdefaults()
     os.chdir(cwd)
+    gc.enable()  # a notebook that turned the collector off, or changed its thresholds, changes no later report
+    gc.set_threshold(*GC_THRESHOLDS)
     gc.collect()  # the last report's figures are cycles: freed now, not at some later report
 
 
@@ -178,7 +183,9 @@ class WarmKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         args = forkable(kernel_cmd) if self.fork_next else None
         self.fork_next = False
-        if args is None or not can_fork() or self.provisioner is None or not hasattr(self.provisioner, "process"):
+        # a kernelspec's env (PYTHONPATH, a thread count, ...) acts when an interpreter starts: not on a fork
+        if (args is None or not can_fork() or self.kernel_spec is None or self.kernel_spec.env
+                or self.provisioner is None or not hasattr(self.provisioner, "process")):
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
         cwd = kw.get("cwd") or os.getcwd()
@@ -241,7 +248,8 @@ class WarmKernel:
         km = WarmKernelManager(kernel_name=self.kernel_name)
         km.on_interrupt = self._arm_killer
         km.fork_next = fork
-        run_sync(km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGS)
+        ipykernel = km.kernel_spec is not None and any("ipykernel" in a for a in km.kernel_spec.argv)
+        run_sync(km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGS if ipykernel else [])
         self.km = km
         try:
             self._execute(self.preload, timeout=self.startup_timeout + 60)
@@ -340,6 +348,10 @@ class WarmKernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001 - already dead is fine
                 self.kill()
+                proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+                if isinstance(proc, ForkedProcess):  # no zombie: this process is its parent
+                    with contextlib.suppress(Exception):
+                        proc.wait(timeout=10)
             self.km = None
 
     def __enter__(self) -> WarmKernel:

@@ -1,12 +1,13 @@
 """The batch engine: warm kernels, incremental re-runs, fault isolation, interruption, Dask."""
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
 
 import pytest
 
-from kceval.batch import engine, manifest, plan, progress
+from kceval.batch import engine, executors, manifest, plan, progress
 from kceval.dataset import Dataset
 from kceval.headline.summary import base_summary
 from kceval.paths import REPO_ROOT
@@ -171,3 +172,34 @@ def test_workers_and_their_kernels_see_the_environment_of_the_batch_not_of_an_ea
     monkeypatch.setenv("KCEVAL_PROBE", "set after the first batch")
     engine.run_batch(jobs, out_dir=tmp_path, n_jobs=1, force=True)
     assert "probe: set after the first batch" in (tmp_path / f"{jobs[0].name}.ipynb").read_text(encoding="utf-8")
+
+
+def _kernel_pids(out_dir):
+    return [int(m) for p in out_dir.glob("*.ipynb") for m in re.findall(r"kernel pid: (\d+)", p.read_text("utf-8"))]
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_batch_shuts_its_kernels_down_before_it_returns(tmp_path):
+    # a worker forked by the fork server ends without atexit: its kernel is shut down by a multiprocessing
+    # finalizer, not left to notice its parent is gone (and to leave its connection file behind)
+    engine.run_batch(probe_jobs("Đồng Nai", "Cà Mau", "Tây Ninh"), out_dir=tmp_path, n_jobs=2, force=True)
+    pids = _kernel_pids(tmp_path)
+    assert pids and not [p for p in pids if _running(p)]
+
+
+def test_workers_with_other_kceval_code_than_the_batch_are_not_used(tmp_path, monkeypatch):
+    # a fork server imports kceval once: from another folder (its working directory first on its path), or before
+    # an edit, its workers would render with code the reports' keys do not describe. Then they are spawned.
+    monkeypatch.setattr(executors, "_SPAWN_ONLY", [])
+    monkeypatch.setattr(executors, "code_identity", lambda: ("/elsewhere/kceval", "0" * 64))
+    (out,) = engine.run_batch(probe_jobs("Đồng Nai"), out_dir=tmp_path, n_jobs=1, force=True)
+    assert out.status == "ok"
+    assert executors._SPAWN_ONLY == [True] and executors.worker_context().get_start_method() == "spawn"

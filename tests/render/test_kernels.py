@@ -157,11 +157,14 @@ def test_a_reports_results_are_freed_when_the_next_one_starts(tmp_path):
 def test_a_reports_figures_are_freed_by_the_reset_and_the_collector_is_tuned(tmp_path):
     # a figure is a cycle (figure -> axes -> figure): only the collector frees it, and with the thresholds raised
     # for speed the reset collects in full so that one report's figures do not wait for a later report's garbage
+    # (the notebook turns the collector off: only the reset's own collection can free the figure, and it must turn
+    # the collector back on for the next report)
     keep = _notebook(tmp_path, "import builtins, gc, weakref\nfrom kceval.report.figure import new_figure\n"
-                               "fig, ax = new_figure()\nbuiltins._kc_fig = weakref.ref(fig)\n"
-                               "print(*gc.get_threshold()[:1], int(gc.get_freeze_count() > 10_000), 0)")
-    check = _notebook(tmp_path / "check", "import builtins, os\nprint(os.getpid(), int(builtins._kc_fig() is None), 0)")
+                               "print(*gc.get_threshold()[:1], int(gc.get_freeze_count() > 10_000), 0)\n"
+                               "gc.disable()\nfig, ax = new_figure()\nbuiltins._kc_fig = weakref.ref(fig)")
+    check = _notebook(tmp_path / "check", "import builtins, gc\n"
+                                          "print(int(gc.isenabled()), int(builtins._kc_fig() is None), 0)")
     with WarmKernel(cwd=tmp_path) as k:
         threshold, frozen, _ = _run(k, keep, 1)
         assert (threshold, frozen) == (GC_THRESHOLDS[0], 1)  # the preload froze the imports and set the thresholds
-        assert _run(k, check, 1)[1] == 1  # freed by the reset, before the check ran any collection
+        assert _run(k, check, 1)[:2] == (1, 1)  # freed by the reset, and the collector on again

@@ -10,6 +10,8 @@ import sys
 
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kceval import paths
 from kceval.errors import ParameterError, ReportError
@@ -472,7 +474,21 @@ EXTERNAL_CASES = [
     '<a href="//x">l</a><a  href="https://y">m</a><img src=//q>', "srcset=//a/1x.png xlink:href=//b poster=//c",
     '<img src="data:image/svg+xml;base64,aHR0cDovL3g=" alt=""><video poster="http://v">', "http://x src=", "",
     "src=" + " " * 150 + "//x", "<object data='//o'>" + "/* //not */" * 3, "<form action=https://f>",
+    "<img src=" + " " * 300 + "'https://evil/x'>", "<img src=\n" + "\t" * 300 + "'https://evil/x'>",
+    "<link href" + " " * 500 + "=" + " " * 500 + "\"" + " " * 500 + "http://far/away.css\">",
+    "url(" + "\n" * 400 + "'//deep')", "xlink:href=//a\u00a0src=\u2003//b", "HREF=HTTPS://UP @Import",
 ]
+
+
+EXTERNAL_TOKENS = ["src", "href", "xlink:href", "url(", "=", " ", "   ", "\n", "\t", "\u00a0", '"', "'", "//", "http:",
+                   "HTTPS:", "@import", "<a ", "<img ", ">", "data:image/png;x//y", "/*", "*/", "x", "(", "srcset"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(EXTERNAL_TOKENS) | st.text(" \t", min_size=100, max_size=400), max_size=40))
+def test_the_external_url_check_agrees_with_a_full_scan_on_any_text(tokens):
+    page = "".join(tokens)
+    assert find_external_urls(page) == _external_urls_reference(page)
 
 
 def test_the_external_url_check_finds_what_a_scan_of_every_character_finds(runs):
