@@ -2,10 +2,12 @@
 
 Naive: for each report, the papermill CLI then the nbconvert CLI (a new process, a new kernel,
 the heavy imports, the data load and validation, the HTML template, every time).
-Batch: ``kceval.batch.engine.run_batch`` with warm kernels, one renderer per worker, the data cache.
+Batch: ``kceval.batch.engine.run_batch``: workers from a fork server (started in the run), each forking its warm
+kernel, one renderer per worker, the data cache.
 Also printed: the mean in-kernel cell execution time per report (from papermill's per-cell
 durations) and the batch overhead beyond it per report (warm: each worker's first report,
-which pays for the kernel's first data load, is left out).
+which pays for the kernel's first data load, is left out), and where the CPU went (Linux): the
+batch process, the fork server, the workers and the kernels.
 
 Run:  .venv/bin/python benchmarks/bench_batch.py [--reports 20] [--jobs 2] [--naive N]
 Goals (DESIGN.md §6, issue 17; 2 cores): batch ≥ 20× faster than naive; overhead ≤ 0.3 s per report;
@@ -20,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -43,6 +46,80 @@ def cell_split(ipynb: Path) -> dict[str, float]:
         kind = "figures" if "plots." in src else "tables" if "table" in src else "headline, sentences, the rest"
         out[kind] += d
     return out
+
+
+class CpuBySide:
+    """CPU seconds of this process and its descendants while a batch runs, by what they are (Linux: /proc).
+
+    Sampled every 0.1 s (a process's last 0.1 s before it exits may be missed): the batch process, the fork
+    server, the workers (its children, or spawned ones) and the kernels (the workers' children).
+    """
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[str, float]] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        out: list[int] = []
+        try:
+            for t in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{t}/children", encoding="ascii") as fh:
+                    out += [int(x) for x in fh.read().split()]
+        except OSError:
+            pass
+        return out
+
+    def _cpu(self, pid: int) -> float | None:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / self.TICK
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self.stop.is_set():
+            todo = [(me, "batch process")]
+            while todo:
+                pid, side = todo.pop()
+                cpu = self._cpu(pid)
+                if cpu is not None:
+                    self.seen[pid] = (side, cpu)
+                for child in self._children(pid):
+                    try:
+                        with open(f"/proc/{child}/cmdline", "rb") as fh:
+                            cmd = fh.read()
+                    except OSError:
+                        continue
+                    kid = ("fork server" if b"forkserver import main" in cmd and side == "batch process"
+                           else "resource tracker" if b"resource_tracker" in cmd
+                           else "worker" if side in ("fork server", "batch process") else "kernel")
+                    todo.append((child, kid))
+            self.stop.wait(0.1)
+
+    def __enter__(self) -> CpuBySide:
+        self.start = self._cpu(os.getpid()) or 0.0
+        if os.path.isdir("/proc"):
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def by_side(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for side, cpu in self.seen.values():
+            out[side] = out.get(side, 0.0) + cpu
+        if "batch process" in out:  # its imports before the clock started are not the batch's
+            out["batch process"] -= self.start
+        return out
 
 
 def naive(jobs, out: Path, kernel: str) -> tuple[float, list[float]]:
@@ -85,11 +162,12 @@ def main(argv=None) -> int:
         per_naive = t_naive / n_naive
 
         starts: list[float] = []
-        t0 = time.perf_counter()
-        out = run_batch(jobs, out_dir=tmp / "batch", n_jobs=a.jobs, force=True,
-                        progress=Progress(len(jobs), stream=open(os.devnull, "w")),
-                        on_outcome=lambda o: starts.append(time.perf_counter() - o.seconds - t0))
-        t_batch = time.perf_counter() - t0
+        with CpuBySide() as cpu:
+            t0 = time.perf_counter()
+            out = run_batch(jobs, out_dir=tmp / "batch", n_jobs=a.jobs, force=True,
+                            progress=Progress(len(jobs), stream=open(os.devnull, "w")),
+                            on_outcome=lambda o: starts.append(time.perf_counter() - o.seconds - t0))
+            t_batch = time.perf_counter() - t0
         failed = [o.name for o in out if o.status != "ok"]
         cells = {o.name: cell_seconds(tmp / "batch" / f"{o.name}.ipynb") for o in out}
         # a worker's first report pays for its kernel's first data load: leave those out ("warm")
@@ -114,6 +192,15 @@ def main(argv=None) -> int:
     print(f"{'naive notebook cell time per report, mean':<44}{statistics.mean(naive_cells):>10.2f}")
     print(f"{'batch overhead beyond cells, warm, median':<44}{statistics.median(overhead):>10.3f}")
     print(f"{'batch overhead beyond cells, warm, max':<44}{max(overhead):>10.3f}")
+    sides = cpu.by_side()
+    if sides:
+        print(f"\n{'CPU seconds of the batch, by side (/proc)':<44}{'seconds':>10}")
+        for side in ("batch process", "fork server", "worker", "kernel", "resource tracker"):
+            if side in sides:
+                name = "  " + side + ("s, together" if side in ("worker", "kernel") else "")
+                print(f"{name:<44}{sides[side]:>10.2f}")
+        total = sum(sides.values())
+        print(f"{'  all (of ' + f'{a.jobs * t_batch:.1f}' + ' core-seconds)':<44}{total:>10.2f}")
     warm_cells = statistics.median(cells[o.name] for o in warm)
     print(f"\nspeed-up: {speedup:.1f}x (goal ≥ 20x: {'met' if speedup >= 20 else 'NOT met'}); "
           f"overhead {statistics.median(overhead):.3f} s per report (goal ≤ 0.3 s: "
