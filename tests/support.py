@@ -221,3 +221,12 @@ def shaped_sample(folder: Path) -> str:
     for k, v in dict(plans=pl, projects=pr, events=ev, payments=pay).items():
         v.to_csv(folder / f"{k}.csv", index=False)
     return str(folder)
+
+
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` runs (Linux: /proc; a zombie, ended but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -11,7 +11,7 @@ from kceval.batch import engine, executors, manifest, plan, progress
 from kceval.dataset import Dataset
 from kceval.headline.summary import base_summary
 from kceval.paths import REPO_ROOT
-from tests.support import PROBE_NOTEBOOK
+from tests.support import PROBE_NOTEBOOK, process_running
 
 PROBE = str(PROBE_NOTEBOOK)
 
@@ -178,21 +178,13 @@ def _kernel_pids(out_dir):
     return [int(m) for p in out_dir.glob("*.ipynb") for m in re.findall(r"kernel pid: (\d+)", p.read_text("utf-8"))]
 
 
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_batch_shuts_its_kernels_down_before_it_returns(tmp_path):
     # a worker forked by the fork server ends without atexit: its kernel is shut down by a multiprocessing
     # finalizer, not left to notice its parent is gone (and to leave its connection file behind)
     engine.run_batch(probe_jobs("Đồng Nai", "Cà Mau", "Tây Ninh"), out_dir=tmp_path, n_jobs=2, force=True)
     pids = _kernel_pids(tmp_path)
-    assert pids and not [p for p in pids if _running(p)]
+    assert pids and not [p for p in pids if process_running(p)]
 
 
 def test_workers_with_other_kceval_code_than_the_batch_are_not_used(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ import pytest
 
 from kceval.paths import REPO_ROOT
 from kceval.render.fork import ForkedProcess, forkable
+from tests.support import process_running
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only: forking")
 
@@ -111,23 +112,15 @@ os.kill(os.getpid(), 9)
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def test_a_forked_kernel_ends_when_its_worker_is_killed():
     run = subprocess.run([sys.executable, "-c", ORPHAN], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
     assert run.returncode == -signal.SIGKILL, run.stderr[-2000:]
     pid = json.loads(run.stdout.strip().splitlines()[-1])["kernel"]
     for _ in range(300):  # up to a minute: ipykernel's parent poller looks every second; a loaded machine is slower
-        if not _alive(pid):
+        if not process_running(pid):
             break
         time.sleep(0.2)
-    assert not _alive(pid), f"kernel {pid} outlived its worker"
+    assert not process_running(pid), f"kernel {pid} outlived its worker"
 
 
 RESTART = """
