@@ -218,11 +218,13 @@ def _report_figures(ctx, lang):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_no_figure_draws_outside_itself(lang):
     # tick labels, axis labels, titles and legends all inside the image (constrained layout), on hand-made frames
-    # and on a spread of the sample's provinces, where names, numbers and the number of bars differ; at least 3 px
-    # of room (the layout pads about 4-5 px)
+    # and on provinces of the sample where names, numbers and the number of bars differ; at least 3 px of room
+    # (the layout pads about 4-5 px)
     national = open_report(year=2025, lang=lang)
     figs = [*_all_figures(lang), merger_view.merger_figure(national)]
-    for province in ("Hà Nội", "Thái Bình", "Điện Biên", "Thừa Thiên Huế", "Bà Rịa - Vũng Tàu", "Cà Mau"):
+    # the narrowest margins of a scan of every third province in both languages were Thái Bình's (its activity
+    # bars) and Hà Nội's; Bà Rịa - Vũng Tàu has the longest name
+    for province in ("Hà Nội", "Thái Bình", "Bà Rịa - Vũng Tàu"):
         figs += _report_figures(open_report(province=province, year=2019, as_of="2019-06-30", lang=lang), lang)
     margins = {f"{i}: {f.describe()}": _margin_px(f) for i, f in enumerate(figs)}
     assert min(margins.values()) >= 3, {k: round(v, 1) for k, v in margins.items() if v < 3}
