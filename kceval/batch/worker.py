@@ -2,7 +2,9 @@
 
 Runs in a local worker process or on a Dask worker. :func:`run_job` renders into a private
 temporary folder and returns the files' bytes; the batch process (:mod:`kceval.batch.engine`)
-is the one that writes into ``reports/``.
+is the one that writes into ``reports/``. A local worker is forked by a fork server that has the
+imports already (:mod:`.preload`) and forks its first kernel from itself (:mod:`kceval.render.fork`);
+when the worker ends, a multiprocessing finalizer shuts its kernel down.
 
 A local worker ignores SIGINT (Ctrl-C reaches the whole process group: the batch process alone
 decides what to do) and on SIGTERM (the batch stopping it, or the pool replacing it after another
