@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from kceval import paths
 from kceval.errors import ParameterError, ReportError
 from kceval.headline.handover import HEADLINE_MIME, read_headline
-from kceval.render import html as html_mod
-from kceval.render import kernels, one_report, params, provenance, run
-from kceval.render.html import Renderer, add_toc_anchors, find_external_urls
+from kceval.render import kernels, offline, one_report, params, provenance, run
+from kceval.render.html import Renderer, add_toc_anchors
 from kceval.render.index import build_index, safe_link
 from kceval.render.names import safe_output_path, slug
+from kceval.render.offline import find_external_urls
 from kceval.render.params import check_parameters, coerce, notebook_parameters
 from tests.support import TINY_NOTEBOOK, index_entry
 
@@ -458,9 +458,9 @@ def test_index_says_which_basis_and_region_grouping():
 
 def _external_urls_reference(page: str) -> list[str]:
     # the checker as first written: its pattern tried at every character of the page
-    text = html_mod._DATA_URI.sub("data:", re.sub(r"/\*.*?\*/", "", page, flags=re.S))
+    text = offline._DATA_URI.sub("data:", re.sub(r"/\*.*?\*/", "", page, flags=re.S))
     hits = []
-    for m in html_mod._EXTERNAL.finditer(text):
+    for m in offline._EXTERNAL.finditer(text):
         start = text.rfind("<", 0, m.start())
         if text[start:start + 3].lower() == "<a " and "href" in m.group(0).lower():
             continue
