@@ -1,18 +1,17 @@
 """The canonical tables (plans, projects, events, payments): pandera models and enums.
 
 Money is integer VND, dates are ``datetime64[ns]`` at midnight, provinces are canonical names
-from :mod:`kceval.geo`. Validation against these models, with the cross-table rules, is in
+from :mod:`kceval.geo`. Validation against these models (:func:`models`), with the cross-table rules, is in
 :mod:`kceval.dataset.validate`; the words that name these codes are in :mod:`kceval.display.labels`.
-"""
-from __future__ import annotations
 
+The models are built on first use: pandera costs 0.16 s to import, and a report kernel, which reads validated
+data from the batch's cache, needs the codes of this module but never a model.
+"""
 from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
 from . import geo
 
@@ -52,74 +51,87 @@ _DATE = "datetime64[ns]"
 _PROV = list(geo.PROVINCE_NAMES)
 
 
-class Plans(pa.DataFrameModel):
-    """One row per (year, province, source): the approved (and revised) plan."""
+@cache
+def models() -> dict[str, Any]:
+    """The pandera model (a ``DataFrameModel`` class) of each table, by name; built once, on first use.
 
-    year: Series[int] = pa.Field(ge=2000, le=2100)
-    province: Series[str] = pa.Field(isin=_PROV)
-    source: Series[str] = pa.Field(isin=list(SOURCES))
-    approved_vnd: Series[np.int64] = pa.Field(ge=0, le=MONEY_MAX_VND)
-    revised_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MONEY_MAX_VND, nullable=True)
+    Examples
+    --------
+    >>> sorted(models()), list(models()["payments"].to_schema().columns)
+    (['events', 'payments', 'plans', 'projects'], ['project_id', 'date', 'amount_vnd'])
+    """
+    # The annotations are evaluated in the class bodies (this module has no `from __future__ import annotations`):
+    # pandera then finds `Series` and the dtypes without looking them up among the module's names
+    import pandera.pandas as pa  # deferred: 0.16 s, needed where tables are validated, not where they are read
+    from pandera.typing import Series
 
-    class Config:
-        coerce = True
+    class Plans(pa.DataFrameModel):
+        """One row per (year, province, source): the approved (and revised) plan."""
 
+        year: Series[int] = pa.Field(ge=2000, le=2100)
+        province: Series[str] = pa.Field(isin=_PROV)
+        source: Series[str] = pa.Field(isin=list(SOURCES))
+        approved_vnd: Series[np.int64] = pa.Field(ge=0, le=MONEY_MAX_VND)
+        revised_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MONEY_MAX_VND, nullable=True)
 
-class Projects(pa.DataFrameModel):
-    """One row per project (đề án)."""
-
-    project_id: Series[str] = pa.Field(unique=True)
-    year: Series[int] = pa.Field(ge=2000, le=2100)
-    province: Series[str] = pa.Field(isin=_PROV)
-    source: Series[str] = pa.Field(isin=list(SOURCES))
-    activity: Series[str] = pa.Field(isin=list(ACTIVITIES))
-    title: Series[str] = pa.Field(nullable=True)
-    beneficiaries: Series[np.int64] = pa.Field(ge=1)
-    pilot: Series[bool]
-    group: Series[bool]
-    support_vnd: Series[np.int64] = pa.Field(gt=0, le=MONEY_MAX_VND)
-    counterpart_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MONEY_MAX_VND, nullable=True)
-    approved_on: Series[pd.Timestamp]
-    planned_end: Series[pd.Timestamp]
-    status: Series[str] = pa.Field(isin=list(STATUSES))
-    finished_on: Series[pd.Timestamp] = pa.Field(nullable=True)
-    accepted_on: Series[pd.Timestamp] = pa.Field(nullable=True)
-    stopped_on: Series[pd.Timestamp] = pa.Field(nullable=True)
-    output_count: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    note: Series[str] = pa.Field(nullable=True)  # reasons and remarks from the sheet ("Ghi chú")
-
-    class Config:
-        coerce = True
+        class Config:
+            coerce = True
 
 
-class Events(pa.DataFrameModel):
-    """Dated adjustments, extensions, stops and acceptances."""
+    class Projects(pa.DataFrameModel):
+        """One row per project (đề án)."""
 
-    project_id: Series[str]
-    date: Series[pd.Timestamp]
-    kind: Series[str] = pa.Field(isin=list(EVENT_KINDS))
-    new_planned_end: Series[pd.Timestamp] = pa.Field(nullable=True)
-    new_support_vnd: Series[pd.Int64Dtype] = pa.Field(gt=0, le=MONEY_MAX_VND, nullable=True)
-    note: Series[str] = pa.Field(nullable=True)
+        project_id: Series[str] = pa.Field(unique=True)
+        year: Series[int] = pa.Field(ge=2000, le=2100)
+        province: Series[str] = pa.Field(isin=_PROV)
+        source: Series[str] = pa.Field(isin=list(SOURCES))
+        activity: Series[str] = pa.Field(isin=list(ACTIVITIES))
+        title: Series[str] = pa.Field(nullable=True)
+        beneficiaries: Series[np.int64] = pa.Field(ge=1)
+        pilot: Series[bool]
+        group: Series[bool]
+        support_vnd: Series[np.int64] = pa.Field(gt=0, le=MONEY_MAX_VND)
+        counterpart_vnd: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MONEY_MAX_VND, nullable=True)
+        approved_on: Series[pd.Timestamp]
+        planned_end: Series[pd.Timestamp]
+        status: Series[str] = pa.Field(isin=list(STATUSES))
+        finished_on: Series[pd.Timestamp] = pa.Field(nullable=True)
+        accepted_on: Series[pd.Timestamp] = pa.Field(nullable=True)
+        stopped_on: Series[pd.Timestamp] = pa.Field(nullable=True)
+        output_count: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+        note: Series[str] = pa.Field(nullable=True)  # reasons and remarks from the sheet ("Ghi chú")
 
-    class Config:
-        coerce = True
+        class Config:
+            coerce = True
 
 
-class Payments(pa.DataFrameModel):
-    """Disbursements; negative amounts are refunds."""
+    class Events(pa.DataFrameModel):
+        """Dated adjustments, extensions, stops and acceptances."""
 
-    project_id: Series[str]
-    date: Series[pd.Timestamp]
-    amount_vnd: Series[np.int64] = pa.Field(ge=-MONEY_MAX_VND, le=MONEY_MAX_VND)
+        project_id: Series[str]
+        date: Series[pd.Timestamp]
+        kind: Series[str] = pa.Field(isin=list(EVENT_KINDS))
+        new_planned_end: Series[pd.Timestamp] = pa.Field(nullable=True)
+        new_support_vnd: Series[pd.Int64Dtype] = pa.Field(gt=0, le=MONEY_MAX_VND, nullable=True)
+        note: Series[str] = pa.Field(nullable=True)
 
-    class Config:
-        coerce = True
+        class Config:
+            coerce = True
 
 
-MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "plans": Plans, "projects": Projects, "events": Events, "payments": Payments,
-}
+    class Payments(pa.DataFrameModel):
+        """Disbursements; negative amounts are refunds."""
+
+        project_id: Series[str]
+        date: Series[pd.Timestamp]
+        amount_vnd: Series[np.int64] = pa.Field(ge=-MONEY_MAX_VND, le=MONEY_MAX_VND)
+
+        class Config:
+            coerce = True
+
+    return {"plans": Plans, "projects": Projects, "events": Events, "payments": Payments}
+
+
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "plans": ("revised_vnd",),
     "projects": (
@@ -138,14 +150,25 @@ OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# each table's columns in order: the fields of its model below (pinned by tests/test_schema.py), known without pandera
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "plans": ("year", "province", "source", "approved_vnd", "revised_vnd"),
+    "projects": ("project_id", "year", "province", "source", "activity", "title", "beneficiaries", "pilot", "group",
+                 "support_vnd", "counterpart_vnd", "approved_on", "planned_end", "status", "finished_on",
+                 "accepted_on", "stopped_on", "output_count", "note"),
+    "events": ("project_id", "date", "kind", "new_planned_end", "new_support_vnd", "note"),
+    "payments": ("project_id", "date", "amount_vnd"),
+}
+
+
 def columns(table: str) -> list[str]:
-    """Canonical column names of ``table`` in order (the model's fields, without building its schema)."""
-    return list(MODELS[table].__annotations__)
+    """Canonical column names of ``table`` in order (the model's fields, without building it)."""
+    return list(COLUMNS[table])
 
 
 @cache
 def _dtypes(table: str) -> tuple[tuple[str, object], ...]:
-    return tuple((c, col.dtype.type) for c, col in MODELS[table].to_schema().columns.items())
+    return tuple((c, col.dtype.type) for c, col in models()[table].to_schema().columns.items())
 
 
 def empty(table: str) -> pd.DataFrame:

@@ -24,14 +24,18 @@ import time
 from html import escape
 from multiprocessing.util import Finalize
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..paths import CACHE_ENV as ENV
 from ..paths import REPO_ROOT
 from ..render.lean import tune_collector, without_format_grammars
 
-if TYPE_CHECKING:
-    from .plan import Job
+# Imported here, not for type checking only: a Dask worker unpickles the next job (this module, then the job's
+# class and the data modules it imports) in its event loop thread while a task runs in another, and the task imports
+# the rendering stack, which shares kceval.io with them. Two threads importing a package and one of its submodules
+# at once end in "cannot import name ... from partially initialized module": the first unpickling, of this module,
+# imports them all, in one thread
+from .plan import Job
 
 _STATE: dict[str, Any] = {}
 KILL_AFTER_INTERRUPT = 15.0  # seconds a timed-out cell's kernel gets to honour the interrupt

@@ -21,14 +21,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.engines import pandas_engine
 
-from ..schema import MODELS
+from ..schema import models
 
 _STR = pandas_engine.Engine.dtype(str)
 
 
 def _text_columns(table: str, df: pd.DataFrame) -> tuple[str, ...]:
     """The model's text columns held as Arrow strings (an imported sheet's codes, titles and notes)."""
-    fields = MODELS[table].__annotations__
+    fields = models()[table].__annotations__
     return tuple(c for c in df.columns if c in fields and isinstance(df[c].dtype, pd.StringDtype))
 
 
@@ -50,7 +50,7 @@ def _typed_columns(table: str, df: pd.DataFrame) -> tuple[str, ...]:
 
 @cache
 def _schema(table: str) -> pa.DataFrameSchema:
-    return MODELS[table].to_schema()
+    return models()[table].to_schema()
 
 
 @cache

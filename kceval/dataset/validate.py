@@ -16,7 +16,6 @@ from ..errors import Problem, ProblemsMixin
 from ..io.numbers import ParseError
 from ..io.words import parse_bool
 from ..schema import MONEY_MAX_VND, TABLES, coerce_table, empty
-from .schema_run import run_schema, validated
 
 HINTS: dict[str, str] = {
     "province": "write one of the 63 provinces (e.g. 'Đồng Nai'); see kceval.geo.PROVINCE_NAMES",
@@ -164,6 +163,8 @@ def _schema_problems(table: str, df: pd.DataFrame,
     Returns the problems, the bad row labels, whether the table is unusable, and the
     validated (coerced) frame when there was no problem at all (so it is validated once).
     """
+    from .schema_run import run_schema  # deferred: pandera (0.16 s) is needed where tables are validated only
+
     problems: list[Problem] = []
     bad: set[Any] = set()
     ok, fc = run_schema(table, df)
@@ -355,6 +356,8 @@ def validate_tables(tables: dict[str, pd.DataFrame], origins: dict[str, pd.DataF
         if not drop.any() and t in passed:
             clean[t] = passed[t]  # validated once above
         else:
+            from .schema_run import validated  # deferred: see _schema_problems
+
             clean[t] = validated(t, frame[~drop]) if (~drop).any() else empty(t)
     seen = {(p.file, p.sheet, p.row, p.column) for p in reported or () if p.severity == "error" and p.row}
     problems = [p for p in problems if (p.file, p.sheet, p.row, p.column) not in seen]

@@ -17,6 +17,7 @@ to the index page; that output is left out of the page. Narrative cells tagged `
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import functools
 import html
@@ -264,6 +265,28 @@ _NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
 _OUTPUT_DIV = re.compile(r'(<div class="[^"]*\bjp-OutputArea-output\b[^"]*")')
 
 
+@functools.cache
+def template_cache() -> Any:
+    """This user's cache of compiled templates: a worker's first page loads them (compiling them took 75 ms), or
+    None where jinja finds no safe folder for it.
+
+    jinja's ``FileSystemBytecodeCache`` in its per-user folder (created private, checked to be the user's own),
+    written atomically; an entry is keyed by the template's path and the checksum of its source, and holds jinja's
+    and Python's versions, so an edited template is compiled again. A cache that cannot be written is no error.
+    """
+    from jinja2 import FileSystemBytecodeCache  # deferred: with nbconvert (see _page_exporter)
+
+    class TemplateCache(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    try:
+        return TemplateCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _page_exporter() -> type:
     """nbconvert's ``HTMLExporter`` without its BeautifulSoup pass (see above); otherwise the same."""
     # deferred: nbconvert costs about 1.2 s to import, and only the processes that render
@@ -293,6 +316,11 @@ def _page_exporter() -> type:
             path = context.get("resources", {}).get("metadata", {}).get("path", "")
             return markdown(source, path, self.embed_images, self.anchor_link_text, self.exclude_anchor_links,
                             tuple(sorted(self.lexer_options.items())))
+
+        def _create_environment(self) -> Any:
+            env = super()._create_environment()
+            env.bytecode_cache = template_cache()
+            return env
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
             # HTMLExporter.from_notebook_node of nbconvert 7 up to its BeautifulSoup pass

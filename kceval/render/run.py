@@ -19,11 +19,12 @@ from typing import Any
 import nbformat
 import papermill
 from jupyter_client import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from papermill.exceptions import PapermillExecutionError
 
 from ..errors import ReportError
 from ..paths import REPO_ROOT, write_atomic
-from .kernels import default_kernel_name, kernel_alive, start_kernel, stop_kernel
+from .kernels import default_kernel_name, kernel_alive, start_kernel, stop_kernel, wait_ready
 
 
 def _wait_until_ready(km: Any, startup_timeout: float = 60) -> None:
@@ -31,7 +32,7 @@ def _wait_until_ready(km: Any, startup_timeout: float = 60) -> None:
     kc = km.client()
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=startup_timeout)
+        run_sync(wait_ready)(kc, startup_timeout)
     finally:
         kc.stop_channels()
 

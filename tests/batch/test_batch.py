@@ -141,6 +141,20 @@ def test_dask_local_cluster_runs_the_same_work(tmp_path):
     assert (tmp_path / "index.html").exists()
 
 
+def test_unpickling_the_first_task_imports_what_later_tasks_need():
+    # a Dask worker unpickles the next job in its event loop thread while the warm task builds the renderer in
+    # another: two threads importing kceval.io and one of its submodules at once failed with "cannot import name
+    # 'import_summary' from partially initialized module 'kceval.io.read'" (the test above, under load). Unpickling
+    # the first task (warm, run_job: kceval.batch.worker) now imports the job's modules, in one thread
+    dump = ("import sys, pickle\nfrom kceval.batch.plan import plan_jobs\n"
+            "sys.stdout.buffer.write(pickle.dumps(plan_jobs(year=2019, level='province')[0]))")
+    job = subprocess.run([sys.executable, "-c", dump], capture_output=True, check=True, cwd=REPO_ROOT).stdout
+    load = ("import sys, pickle, kceval.batch.worker\nbefore = set(sys.modules)\npickle.loads(sys.stdin.buffer.read())\n"
+            "print(sorted(m for m in set(sys.modules) - before if m.startswith('kceval')))")
+    run = subprocess.run([sys.executable, "-c", load], input=job, capture_output=True, check=True, cwd=REPO_ROOT)
+    assert run.stdout.decode().strip() == "[]", run.stdout
+
+
 def test_a_worker_renders_without_rfc3987_syntax_and_nbformat_still_validates():
     # a worker blocks the import of rfc3987_syntax (0.7 s of grammar building, through jsonschema); nbformat,
     # which checks no string format, must validate as before in such a process

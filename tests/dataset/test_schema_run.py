@@ -11,13 +11,13 @@ import pandera.pandas as pa
 import pytest
 
 from kceval.dataset.schema_run import run_schema
-from kceval.schema import MODELS, coerce_table
+from kceval.schema import coerce_table, models
 from tests.support import tiny_tables
 
 
 def _pandera(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     try:
-        return MODELS[table].validate(df, lazy=True), None
+        return models()[table].validate(df, lazy=True), None
     except pa.errors.SchemaErrors as exc:
         return None, exc.failure_cases
 

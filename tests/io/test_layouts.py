@@ -378,7 +378,7 @@ def check_schema(rep: Report) -> None:
         projects["status"] = projects["status"].replace("unreported", "approved")
     for name, df in {**tables, "projects": projects}.items():
         if len(df):
-            schema.MODELS[name].validate(df, lazy=True)
+            schema.models()[name].validate(df, lazy=True)
     pj = tables["projects"]
     assert pj["approved_on"].le(pj["planned_end"]).all()
     for c in ("approved_on", "planned_end", "accepted_on", "stopped_on"):

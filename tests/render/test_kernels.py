@@ -1,13 +1,15 @@
 """Warm kernels: reuse, namespace reset (no state leaks), replacement after a crash."""
+import asyncio
 import os
 import signal
 import time
+from queue import Empty
 
 import nbformat
 import papermill as pm
 import pytest
 
-from kceval.render.kernels import WarmKernel
+from kceval.render.kernels import WarmKernel, wait_ready
 from kceval.render.lean import GC_THRESHOLDS
 
 LEAK_CHECK = """
@@ -168,3 +170,80 @@ def test_a_reports_figures_are_freed_by_the_reset_and_the_collector_is_tuned(tmp
         threshold, frozen, _ = _run(k, keep, 1)
         assert (threshold, frozen) == (GC_THRESHOLDS[0], 1)  # the preload froze the imports and set the thresholds
         assert _run(k, check, 1)[:2] == (1, 1)  # freed by the reset, and the collector on again
+
+
+class _Channel:
+    """A client channel whose messages are given in advance (None: nothing came within the timeout)."""
+
+    def __init__(self, msgs):
+        self.msgs, self.timeouts = list(msgs), []
+
+    def get_msg(self, timeout=None):
+        self.timeouts.append(timeout)
+        m = self.msgs.pop(0) if self.msgs else None
+        if m is None:
+            raise Empty
+        return m
+
+
+class _Client:
+    def __init__(self, shell, iopub, alive=True):
+        self.shell_channel, self.iopub_channel, self.alive = _Channel(shell), _Channel(iopub), alive
+        self.asked, self.info = 0, None
+
+    def kernel_info(self):
+        self.asked += 1
+
+    def is_alive(self):
+        return self.alive
+
+    def _handle_kernel_info_reply(self, msg):
+        self.info = msg
+
+
+REPLY = {"msg_type": "kernel_info_reply", "content": {"status": "ok"}}
+STATUS = {"msg_type": "status", "content": {"execution_state": "busy"}}
+
+
+def test_ready_drops_what_iopub_holds_without_a_quiet_wait():
+    # jupyter_client's wait ends by listening to IOPub until 0.2 s pass without a message: dead time at every
+    # kernel start. This one takes what is there and returns
+    kc = _Client(shell=[REPLY], iopub=[STATUS, STATUS, {"msg_type": "status"}])
+    asyncio.run(wait_ready(kc, timeout=5))
+    assert kc.info is REPLY and kc.asked == 1
+    assert kc.iopub_channel.msgs == []                      # every message held was dropped
+    assert kc.iopub_channel.timeouts == [0.2, 0, 0, 0]      # the connection check, then no waiting
+
+
+def test_ready_asks_again_until_iopub_is_connected():
+    # the reply came but no IOPub message: the subscription is not live yet (ZeroMQ's slow joiner), ask again
+    kc = _Client(shell=[REPLY, REPLY], iopub=[None, STATUS])
+    asyncio.run(wait_ready(kc, timeout=5))
+    assert kc.asked == 2 and kc.info is REPLY
+
+
+def test_ready_fails_when_the_kernel_died():
+    kc = _Client(shell=[], iopub=[], alive=False)
+    with pytest.raises(RuntimeError, match="died"):
+        asyncio.run(wait_ready(kc, timeout=5))
+
+
+def test_ready_times_out():
+    kc = _Client(shell=[{"msg_type": "other"}], iopub=[])
+    with pytest.raises(RuntimeError, match="didn't respond in 0"):
+        asyncio.run(wait_ready(kc, timeout=0))
+
+
+def test_what_the_first_report_left_is_frozen_once(tmp_path):
+    # the first report loads what the kernel keeps (the data, the memos): the first reset freezes it, so later
+    # collections do not scan it again; later resets freeze nothing (a later report's leftovers stay collectable)
+    keep = _notebook(tmp_path, "import builtins\nbuiltins._kc_keep = [[i] for i in range(3)]\nprint(0, 0, 0)")
+    look = _notebook(tmp_path / "look", "import builtins, gc\nscanned = {id(o) for o in gc.get_objects()}\n"
+                                        "later = getattr(builtins, '_kc_later', None)\n"
+                                        "print(int(id(builtins._kc_keep) in scanned), "
+                                        "int(later is not None and id(later) in scanned), 0)\n"
+                                        "builtins._kc_later = [[1]]")
+    with WarmKernel(cwd=tmp_path) as k:
+        _run(k, keep, 1)
+        assert _run(k, look, 1)[0] == 0        # frozen by the first reset: no longer among the scanned objects
+        assert _run(k, look, 1)[1] == 1        # what the second report left was not frozen by the second reset
