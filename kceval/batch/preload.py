@@ -15,10 +15,9 @@ from __future__ import annotations
 import gc
 import os
 
-from ..render.lean import without_format_grammars
-from .worker import SINGLE_THREADED
+from ..render.lean import SINGLE_THREADED, without_format_grammars
 
-for _k, _v in SINGLE_THREADED.items():
+for _k, _v in SINGLE_THREADED.items():  # before numpy is loaded (nothing above loads it: tests/batch/test_batch.py)
     os.environ.setdefault(_k, _v)
 without_format_grammars()
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..paths import CACHE_ENV as ENV
 from ..paths import REPO_ROOT
-from ..render.lean import tune_collector, without_format_grammars
+from ..render.lean import SINGLE_THREADED, tune_collector, without_format_grammars
 
 # Imported here, not for type checking only: a Dask worker unpickles the next job (this module, then the job's
 # class and the data modules it imports) in its event loop thread while a task runs in another, and the task imports
@@ -114,12 +114,6 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-# One BLAS thread per kernel: the workers already use every core, and a least-squares call of a
-# model, when another process takes the core its second thread waits for, swings from 20 ms to 0.8 s
-# (distributed's nanny sets the same for its workers). A value the user set is kept.
-SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def init_worker(cache_env: str | None, max_uses: int, env: dict[str, str] | None = None) -> None:

@@ -166,7 +166,8 @@ async def wait_ready(kc: Any, timeout: float | None = None) -> None:
     live. jupyter_client then listens to IOPub until it has been quiet for 0.2 s: dead time at every kernel start,
     twice (the setup client's wait, then nbclient's), on a batch's critical path. Here what IOPub holds is dropped
     without waiting for more: a late status of the kernel_info request concerns no one, as nbclient and
-    ``execute_interactive`` take only the messages whose parent is their own request.
+    ``execute_interactive`` take only the messages whose parent is their own request. For a client of a kernel
+    manager (jupyter_client first waits for heartbeats when there is none).
     """
     deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
     while True:
@@ -184,7 +185,7 @@ async def wait_ready(kc: Any, timeout: float | None = None) -> None:
                 else:
                     kc._handle_kernel_info_reply(msg)
                     break
-        if not await ensure_async(kc.is_alive()):
+        if not await kc._async_is_alive():  # (a blocking client's is_alive would start a thread to run this)
             raise RuntimeError("Kernel died before replying to kernel_info")
         if time.monotonic() > deadline:
             raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")

@@ -10,6 +10,12 @@ import sys
 # time (34 ms a province report), 7 ms with these and what was imported frozen.
 GC_THRESHOLDS = (10_000, 10, 10)
 
+# One BLAS thread per kernel: the workers already use every core, and a least-squares call of a
+# model, when another process takes the core its second thread waits for, swings from 20 ms to 0.8 s
+# (distributed's nanny sets the same for its workers). A value the user set is kept. It acts when numpy is
+# loaded: a fork server sets it before it imports anything that loads numpy (kceval.batch.preload).
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 
 def tune_collector() -> None:
     """Freeze every object alive now (the imports: never scanned again, and, in a process that forks, never written

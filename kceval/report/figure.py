@@ -100,7 +100,11 @@ def need_columns(frame: Any, cols: set[str], name: str, source: str) -> None:
 def add_legend(ax: Any, **kw: Any) -> None:
     """A legend when something is labelled; an empty selection (no project yet) gets a dash instead."""
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(**kw)
+        leg = ax.legend(**kw)
+        if "bbox_to_anchor" not in kw:
+            # inside its axes it cannot widen what the axes need: the layout skips measuring it (twice a figure,
+            # a tenth of the figure's time), and the image is the same (tests/report/test_plots.py)
+            leg.set_in_layout(False)
     if not ax.has_data():
         ax.text(0.5, 0.5, MISSING, transform=ax.transAxes, ha="center", va="center", color=GREY)
 

@@ -141,6 +141,27 @@ def test_dask_local_cluster_runs_the_same_work(tmp_path):
     assert (tmp_path / "index.html").exists()
 
 
+def test_the_fork_server_limits_blas_to_one_thread_before_numpy_is_loaded():
+    # BLAS reads its thread count when numpy is loaded; every worker and kernel forked from the fork server keeps
+    # it. An import of kceval.batch.worker first (which loads numpy) left it at one thread a core (found by review)
+    code = """
+import os, sys
+NAMES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+for k in NAMES:
+    os.environ.pop(k, None)
+seen = {}
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "numpy":
+            seen.setdefault("env", [os.environ.get(k) for k in NAMES])
+sys.meta_path.insert(0, Spy())
+import kceval.batch.preload
+print(seen["env"])
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
+    assert run.stdout.split("\n")[-2] == "['1', '1', '1']", run.stdout + run.stderr
+
+
 def test_unpickling_the_first_task_imports_what_later_tasks_need():
     # a Dask worker unpickles the next job in its event loop thread while the warm task builds the renderer in
     # another: two threads importing kceval.io and one of its submodules at once failed with "cannot import name
@@ -149,7 +170,8 @@ def test_unpickling_the_first_task_imports_what_later_tasks_need():
     dump = ("import sys, pickle\nfrom kceval.batch.plan import plan_jobs\n"
             "sys.stdout.buffer.write(pickle.dumps(plan_jobs(year=2019, level='province')[0]))")
     job = subprocess.run([sys.executable, "-c", dump], capture_output=True, check=True, cwd=REPO_ROOT).stdout
-    load = ("import sys, pickle, kceval.batch.worker\nbefore = set(sys.modules)\npickle.loads(sys.stdin.buffer.read())\n"
+    load = ("import sys, pickle, kceval.batch.worker\nbefore = set(sys.modules)\n"
+            "pickle.loads(sys.stdin.buffer.read())\n"
             "print(sorted(m for m in set(sys.modules) - before if m.startswith('kceval')))")
     run = subprocess.run([sys.executable, "-c", load], input=job, capture_output=True, check=True, cwd=REPO_ROOT)
     assert run.stdout.decode().strip() == "[]", run.stdout

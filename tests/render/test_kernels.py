@@ -194,7 +194,7 @@ class _Client:
     def kernel_info(self):
         self.asked += 1
 
-    def is_alive(self):
+    async def _async_is_alive(self):
         return self.alive
 
     def _handle_kernel_info_reply(self, msg):
@@ -247,3 +247,26 @@ def test_what_the_first_report_left_is_frozen_once(tmp_path):
         _run(k, keep, 1)
         assert _run(k, look, 1)[0] == 0        # frozen by the first reset: no longer among the scanned objects
         assert _run(k, look, 1)[1] == 1        # what the second report left was not frozen by the second reset
+
+
+def test_the_setup_client_and_nbclients_client_wait_with_wait_ready(tmp_path, monkeypatch):
+    # the quiet 0.2 s is gone only if every client a warm kernel uses waits with wait_ready
+    from kceval.render import kernels
+
+    calls = []
+
+    async def counting(kc, timeout=None):
+        calls.append(type(kc).__name__)
+        await wait_ready(kc, timeout)
+
+    monkeypatch.setattr(kernels, "wait_ready", counting)
+    path = _notebook(tmp_path, "import os\nprint(os.getpid(), x, os.getcwd())")
+    with WarmKernel(cwd=tmp_path) as k:
+        _run(k, path, 1)
+        _run(k, path, 2)
+    assert calls == ["SetupClient", "WarmClient"]  # each waits once (nbclient's client is reused)
+    km = kernels.start_kernel(cwd=tmp_path)
+    try:
+        assert type(km.client()) is kernels.WarmClient
+    finally:
+        kernels.stop_kernel(km)

@@ -515,3 +515,32 @@ def test_the_page_renders_each_markdown_text_as_nbconvert_does():
     png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
     context = {"cell": {"attachments": {"a.png": {"image/png": png}}}, "resources": {}}
     assert "data:image/png;base64," in exporter.markdown2html(context, "![a](attachment:a.png)")
+
+
+def test_compiled_templates_are_kept_and_a_damaged_or_stale_entry_is_compiled_again(tmp_path):
+    # the page templates' compiled code is kept on disk (jinja's bytecode cache); what is read back must never
+    # give a wrong page: an edited template is compiled again, and so is an entry cut short by a killed writer
+    import jinja2
+
+    from kceval.render.html import template_cache
+
+    cache_cls = type(template_cache())
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "cache").mkdir()
+    tpl = tmp_path / "tpl" / "page.j2"
+
+    def render() -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "tpl")), autoescape=True,
+                                 bytecode_cache=cache_cls(str(tmp_path / "cache")))
+        return env.get_template("page.j2").render(x="<b>")
+
+    tpl.write_text("one {{ x }}", encoding="utf-8")
+    assert render() == "one &lt;b&gt;"
+    entries = list((tmp_path / "cache").iterdir())
+    assert len(entries) == 1
+    assert render() == "one &lt;b&gt;"             # read back
+    tpl.write_text("two {{ x }}", encoding="utf-8")
+    assert render() == "two &lt;b&gt;"             # edited: compiled again
+    data = entries[0].read_bytes()
+    entries[0].write_bytes(data[: len(data) // 2])  # cut short
+    assert render() == "two &lt;b&gt;"
