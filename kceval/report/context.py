@@ -44,6 +44,8 @@ class ReportContext:
         One row per province: spending, feasibility and completion headline figures.
     summary : dict
         :func:`kceval.headline.summary.summary` of the selection.
+    shared : dict
+        What several sections of the report compute alike, kept on first use (copies are handed out).
     """
 
     ds: Dataset
@@ -58,6 +60,7 @@ class ReportContext:
     history: Dataset = field(repr=False)
     provinces: pd.DataFrame = field(repr=False)
     summary: dict = field(repr=False)
+    shared: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # (not carried by replace)
 
     @property
     def peers(self) -> pd.DataFrame:

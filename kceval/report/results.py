@@ -34,9 +34,15 @@ _FIELD = re.compile(r"\{(\w+)\}")
 
 
 def output_frame(ctx: ReportContext) -> pd.DataFrame:
-    """:func:`~kceval.metrics.outputs.outputs` of the report's plan year as of its date, in :data:`ORDER`."""
-    f = outputs(ctx.selection.projects, as_of=ctx.as_of)
-    return f.set_index("activity").reindex([a for a in ORDER if a in set(f["activity"])]).reset_index()
+    """:func:`~kceval.metrics.outputs.outputs` of the report's plan year as of its date, in :data:`ORDER`.
+
+    The cards, the results sentence and the outputs table all use it: computed once per report (a copy each).
+    """
+    if "outputs" not in ctx.shared:
+        f = outputs(ctx.selection.projects, as_of=ctx.as_of)
+        ctx.shared["outputs"] = f.set_index("activity").reindex([a for a in ORDER if a in set(f["activity"])])\
+            .reset_index()
+    return ctx.shared["outputs"].copy()
 
 
 def result_clause(activity: str, projects: int, establishments: int, output: int, lang: str) -> str:

@@ -15,6 +15,7 @@ from kceval.paths import SAMPLE_DIR
 from kceval.report.context import open_report
 from kceval.report.results import (
     leverage_table,
+    output_frame,
     outputs_table,
     remedy_table,
     unit_cost_frame,
@@ -126,3 +127,17 @@ def test_pilot_and_group_table_states_its_figures_years_and_caveat(lang, caveat)
     assert f"{format_percent(pilot['estimate'], lang)} ({format_percent(pilot['low'], lang)}–" \
            f"{format_percent(pilot['high'], lang)})" in text
     assert caveat in text and "2018–2019" in text
+
+
+def test_the_output_frame_is_computed_once_a_report_and_handed_out_as_copies():
+    from kceval.metrics.outputs import outputs
+
+    ctx = open_report(province="Đồng Nai", year=2019, as_of="2019-06-30")
+    first = output_frame(ctx)
+    fresh = outputs(ctx.selection.projects, as_of=ctx.as_of).set_index("activity").loc[first["activity"]]
+    assert (first.set_index("activity")[fresh.columns] == fresh).all().all()  # the metric's figures, in ORDER
+    first.loc[:, "projects_done"] = -1                                     # a caller's change does not leak
+    again = output_frame(ctx)
+    assert (again["projects_done"] >= 0).all() and again is not first
+    other = replace(ctx, selection=ctx.selection.select(source="local"))   # another context computes its own
+    assert not other.shared and output_frame(other)["projects_planned"].sum() < again["projects_planned"].sum()
