@@ -8,7 +8,7 @@ kernel from itself (:mod:`kceval.render.fork`), so these imports are paid once p
 not once per worker and once per kernel (about 1 s and 1.5 s of CPU each).
 
 Nothing here starts a thread, opens a file that stays open, or makes an event loop: the fork server
-forks from this state. BLAS gets one thread before numpy is loaded (see :mod:`kceval.batch.worker`).
+forks from this state. BLAS gets one thread before numpy is loaded (see :mod:`kceval.render.lean`).
 """
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import html
 import io
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -122,6 +123,8 @@ def _value(text: str, sort: str | None, kind: str, unit: str | None) -> tuple[An
     if kind == "date":
         return dt.date.fromisoformat(sort), _FORMATS["date"]
     x = float(sort)
+    if not math.isfinite(x):  # (an unbounded ratio: left blank, as the page shows a dash)
+        return None, None
     if kind == "money":
         u = unit or "dong"
         return x / MONEY_UNITS[u], _MONEY_FORMAT.get(u, "#,##0")
@@ -130,12 +133,23 @@ def _value(text: str, sort: str | None, kind: str, unit: str | None) -> tuple[An
     return x, _FORMATS.get(kind)
 
 
+_ENDS = re.compile(r"^[\s']+|[\s']+$")
+
+
+def _cut(text: str, n: int) -> str:
+    """``text`` cut to at most ``n`` characters as Excel counts them (UTF-16 units: an emoji is two)."""
+    while len(text.encode("utf-16-le")) // 2 > n:
+        text = text[:-1]
+    return text
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
     # Excel's rules: at most 31 characters, none of []:*?/\, no apostrophe first or last, not 'History'
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip(" '")[:28].strip(" '") or "Bảng"
+    base = _ENDS.sub("", _cut(_ENDS.sub("", re.sub(r"[\[\]:*?/\\]", " ", title)), 28)) or "Bảng"
     name, k = base, 2
     while name.lower() in used or name.lower() == "history":  # (a name Excel keeps for itself)
-        name, k = f"{base[:25]} ({k})", k + 1
+        suffix = f" ({k})"
+        name, k = _cut(base, 31 - len(suffix)).rstrip() + suffix, k + 1
     used.add(name.lower())
     return name
 

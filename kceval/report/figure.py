@@ -101,7 +101,7 @@ def add_legend(ax: Any, **kw: Any) -> None:
     """A legend when something is labelled; an empty selection (no project yet) gets a dash instead."""
     if ax.get_legend_handles_labels()[0]:
         leg = ax.legend(**kw)
-        if "bbox_to_anchor" not in kw:
+        if "bbox_to_anchor" not in kw and isinstance(kw.get("loc", "best"), str) and "outside" not in kw.get("loc", ""):
             # inside its axes it cannot widen what the axes need: the layout skips measuring it (twice a figure,
             # a tenth of the figure's time), and the image is the same (tests/report/test_plots.py)
             leg.set_in_layout(False)

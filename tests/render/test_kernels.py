@@ -45,7 +45,10 @@ def _run(k, path, x):
         k.release(ok=False)
         raise
     k.release(ok=True)
-    pid, got, cwd = nb.cells[-1].outputs[0]["text"].split()
+    # (one print may reach the notebook as two stream outputs: the kernel flushes its buffer on a timer, which on a
+    # loaded machine can fire between the print's writes)
+    text = "".join(o["text"] for o in nb.cells[-1].outputs if o["output_type"] == "stream")
+    pid, got, cwd = text.split()
     return int(pid), int(got), cwd
 
 

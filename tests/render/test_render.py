@@ -542,5 +542,5 @@ def test_compiled_templates_are_kept_and_a_damaged_or_stale_entry_is_compiled_ag
     tpl.write_text("two {{ x }}", encoding="utf-8")
     assert render() == "two &lt;b&gt;"             # edited: compiled again
     data = entries[0].read_bytes()
-    entries[0].write_bytes(data[: len(data) // 2])  # cut short
+    entries[0].write_bytes(data[:20])               # cut short, inside the stored checksum (jinja's own reader fails)
     assert render() == "two &lt;b&gt;"

@@ -44,3 +44,21 @@ def test_the_workbook_holds_numbers_as_numbers_and_text_as_inert_text():
     about = wb[names[-1]]
     assert [c.value for c in about[2]] == ["province", "Hà Nội"]
     assert all(isinstance(c.value, str) and not c.value.startswith(("=", "@")) for c in about[3])
+
+
+def test_any_heading_gives_a_sheet_name_excel_takes():
+    # XlsxWriter refuses what Excel refuses (more than 31 UTF-16 units: an emoji is two; an apostrophe at an end;
+    # "History"), and a refused name would fail the whole report after its notebook ran
+    titles = ["📊📊📊📊 Chi tiêu theo hoạt động của tỉnh", "😀" * 20, "Kinh phí\r", "\xa0", "''", "history",
+              *["x" * 40] * 12]
+    tables = [Table(t, ["a"], ["text"], [[("x", None)]]) for t in titles]
+    names = load_workbook(io.BytesIO(build_workbook(tables, [], "en"))).sheetnames
+    assert len(names) == len(titles) + 1 and len({n.lower() for n in names}) == len(names)
+    assert all(len(n.encode("utf-16-le")) // 2 <= 31 and n == n.strip(" '\r\n\t\xa0") and n for n in names)
+    assert names[2] == "Kinh phí" and names[3] == "Bảng" and names[5] == "history (2)"
+
+
+def test_an_unbounded_value_is_left_blank():
+    t = Table("Ratios", ["name", "ratio"], ["text", "ratio"], [[("a", None), ("—", "inf")], [("b", None), ("2", "2")]])
+    ws = load_workbook(io.BytesIO(build_workbook([t], [], "en")))["Ratios"]
+    assert ws["B2"].value is None and ws["B3"].value == 2

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from kceval.display import labels
 from kceval.errors import ParameterError
@@ -196,7 +197,11 @@ def _margin_px(fig) -> float:
     """The narrowest gap between anything drawn and the figure's edge, in pixels (negative: cut off)."""
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
-    box = fig.get_tightbbox(canvas.get_renderer())  # every artist, laid out, in inches
+    renderer = canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)  # every artist in the layout, laid out, in inches
+    legends = [leg.get_window_extent(renderer).transformed(fig.dpi_scale_trans.inverted())
+               for ax in fig.axes if (leg := ax.get_legend()) is not None]  # and those left out of it
+    box = Bbox.union([box, *legends])
     width, height = fig.get_size_inches()
     return float(min(box.x0, box.y0, width - box.x1, height - box.y1) * fig.dpi)
 
