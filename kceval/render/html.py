@@ -17,7 +17,6 @@ to the index page; that output is left out of the page. Narrative cells tagged `
 from __future__ import annotations
 
 import base64
-import contextlib
 import copy
 import functools
 import html
@@ -36,6 +35,7 @@ from ..display.tables import table_key_values
 from ..headline.handover import HEADLINE_MIME
 from ..paths import TEMPLATE_DIR
 from .offline import find_external_urls
+from .templatecache import template_cache
 from .workbook import build_workbook, download_html, report_tables
 
 REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "papermill-error-cell-tag"})
@@ -263,35 +263,6 @@ def report_workbook(nb: nbformat.NotebookNode, *, lang: str, provenance: Mapping
 # outputs), done on the text: its pass parses and re-writes the whole page with BeautifulSoup (0.1 s a report).
 _NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
 _OUTPUT_DIV = re.compile(r'(<div class="[^"]*\bjp-OutputArea-output\b[^"]*")')
-
-
-@functools.cache
-def template_cache() -> Any:
-    """This user's cache of compiled templates: a worker's first page loads them (compiling them took 75 ms), or
-    None where jinja finds no safe folder for it.
-
-    jinja's ``FileSystemBytecodeCache`` in its per-user folder (created private, checked to be the user's own),
-    written atomically; an entry is keyed by the template's path and the checksum of its source, and holds jinja's
-    and Python's versions, so an edited template is compiled again. A cache that cannot be written, or an entry
-    that cannot be read, is no error: the template is compiled as before.
-    """
-    from jinja2 import FileSystemBytecodeCache  # deferred: with nbconvert (see _page_exporter)
-
-    class TemplateCache(FileSystemBytecodeCache):
-        def load_bytecode(self, bucket: Any) -> None:
-            try:
-                super().load_bytecode(bucket)
-            except Exception:  # noqa: BLE001 - a damaged entry (a write cut short): compiled again, then rewritten
-                bucket.reset()
-
-        def dump_bytecode(self, bucket: Any) -> None:
-            with contextlib.suppress(OSError):
-                super().dump_bytecode(bucket)
-
-    try:
-        return TemplateCache()
-    except (OSError, RuntimeError):
-        return None
 
 
 def _page_exporter() -> type:

@@ -24,7 +24,8 @@ from papermill.exceptions import PapermillExecutionError
 
 from ..errors import ReportError
 from ..paths import REPO_ROOT, write_atomic
-from .kernels import default_kernel_name, kernel_alive, start_kernel, stop_kernel, wait_ready
+from .kernels import default_kernel_name, kernel_alive, start_kernel, stop_kernel
+from .ready import wait_ready
 
 
 def _wait_until_ready(km: Any, startup_timeout: float = 60) -> None:

@@ -9,8 +9,9 @@ import nbformat
 import papermill as pm
 import pytest
 
-from kceval.render.kernels import WarmKernel, wait_ready
+from kceval.render.kernels import WarmKernel
 from kceval.render.lean import GC_THRESHOLDS
+from kceval.render.ready import wait_ready
 
 LEAK_CHECK = """
 assert 'LEAK' not in globals() and '_private' not in globals(), 'state leaked from the previous notebook'
@@ -254,7 +255,7 @@ def test_what_the_first_report_left_is_frozen_once(tmp_path):
 
 def test_the_setup_client_and_nbclients_client_wait_with_wait_ready(tmp_path, monkeypatch):
     # the quiet 0.2 s is gone only if every client a warm kernel uses waits with wait_ready
-    from kceval.render import kernels
+    from kceval.render import kernels, ready
 
     calls = []
 
@@ -262,7 +263,8 @@ def test_the_setup_client_and_nbclients_client_wait_with_wait_ready(tmp_path, mo
         calls.append(type(kc).__name__)
         await wait_ready(kc, timeout)
 
-    monkeypatch.setattr(kernels, "wait_ready", counting)
+    monkeypatch.setattr(kernels, "wait_ready", counting)  # WarmClient's
+    monkeypatch.setattr(ready, "wait_ready", counting)    # SetupClient's
     path = _notebook(tmp_path, "import os\nprint(os.getpid(), x, os.getcwd())")
     with WarmKernel(cwd=tmp_path) as k:
         _run(k, path, 1)

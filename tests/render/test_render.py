@@ -522,7 +522,7 @@ def test_compiled_templates_are_kept_and_a_damaged_or_stale_entry_is_compiled_ag
     # give a wrong page: an edited template is compiled again, and so is an entry cut short by a killed writer
     import jinja2
 
-    from kceval.render.html import template_cache
+    from kceval.render.templatecache import template_cache
 
     cache_cls = type(template_cache())
     (tmp_path / "tpl").mkdir()
